@@ -1,0 +1,1 @@
+//! SigV4 canonicalisation, signing and verification as pure functions. (Being written.)

@@ -1,0 +1,1 @@
+//! Token checks: JWT claim checks, sealed session tokens.

@@ -1,0 +1,5 @@
+//! stsgate: a self-hosted identity federation gateway speaking the AWS STS and
+//! IAM APIs. See ARCHITECTURE.md for the map.
+
+pub mod core;
+pub mod store;

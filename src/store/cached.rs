@@ -1,0 +1,1 @@
+//! In-memory cache in front of the store. (Being written.)
