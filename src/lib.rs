@@ -1,5 +1,14 @@
 //! stsgate: a self-hosted identity federation gateway speaking the AWS STS and
 //! IAM APIs. See ARCHITECTURE.md for the map.
 
+pub mod action;
+pub mod app;
+pub mod config;
 pub mod core;
+pub mod federation;
+pub mod http;
+pub mod iam;
+pub mod keys;
+pub mod principal;
 pub mod store;
+pub mod sts;

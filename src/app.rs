@@ -1,0 +1,65 @@
+//! Service state shared by every request: settings, the store, keys, the
+//! OIDC verifier, the clock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::config::Settings;
+use crate::core::Random;
+use crate::core::seal::SealKey;
+use crate::core::time::Epoch;
+use crate::federation::oidc::OidcVerifier;
+use crate::keys::KeyRingHandle;
+use crate::store::Store;
+
+/// Wall-clock time with an adjustable offset, so tests can move time forward
+/// (e.g. to see a session expire) without sleeping.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset: AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> Epoch {
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        secs + self.offset.load(Ordering::Relaxed)
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.offset.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+/// The system CSPRNG behind the core's `Random` trait.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SysRandom;
+
+impl Random for SysRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        if aws_lc_rs::rand::fill(buf).is_err() {
+            // The system RNG failing is unrecoverable; never hand out weak ids or keys.
+            std::process::abort();
+        }
+    }
+}
+
+pub struct AppState {
+    pub settings: Settings,
+    pub store: Arc<dyn Store>,
+    /// Seals long-term secrets at rest.
+    pub master: SealKey,
+    /// Seals session tokens.
+    pub keyring: KeyRingHandle,
+    pub oidc: OidcVerifier,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn now(&self) -> Epoch {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,3 @@
+//! Federation with external identity providers.
+
+pub mod oidc;

@@ -1,0 +1,79 @@
+//! The route table: one line per API action. Every action runs through `run`,
+//! the single request path: authenticate → parse → authorize → execute → render.
+
+use std::net::IpAddr;
+
+use crate::action::{Action, Ctx, Render};
+use crate::app::AppState;
+use crate::core::error::{ApiError, ApiResult, ErrorCode};
+use crate::core::query::Params;
+use crate::core::sigv4::HttpRequest;
+use crate::core::time::Epoch;
+use crate::core::xml::{Service, XmlWriter, success_document};
+use crate::http::{auth, authorize};
+use crate::{iam, sts};
+
+/// Everything known about one request before an action is chosen.
+pub struct Call<'a> {
+    pub state: &'a AppState,
+    pub params: &'a Params,
+    pub http: HttpRequest<'a>,
+    pub now: Epoch,
+    pub request_id: &'a str,
+    pub source_ip: Option<IpAddr>,
+    pub secure_transport: bool,
+}
+
+pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiResult<String> {
+    match (service, action) {
+        (Service::Sts, "AssumeRoleWithWebIdentity") => {
+            run::<sts::assume_role_with_web_identity::Input>(call).await
+        }
+        (Service::Sts, "GetCallerIdentity") => run::<sts::get_caller_identity::Input>(call).await,
+        // IAM routes
+        _ => Err(iam::route_missing(service, action)),
+    }
+}
+
+pub fn invalid_action(service: Service, action: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidAction,
+        format!(
+            "Could not find operation {action} for version {}",
+            service.version()
+        ),
+    )
+}
+
+pub async fn run<A: Action>(call: &Call<'_>) -> ApiResult<String> {
+    let caller = if A::SIGNED {
+        Some(auth::authenticate(call.state, &call.http, call.now).await?)
+    } else {
+        None
+    };
+    let input = A::from_params(call.params)?;
+    let ctx = Ctx {
+        state: call.state,
+        caller: caller.as_ref(),
+        now: call.now,
+        request_id: call.request_id,
+        source_ip: call.source_ip,
+        secure_transport: call.secure_transport,
+    };
+    let needed = input.authorization(caller.as_ref().map(|c| c.account()));
+    authorize::authorize(&ctx, &needed).await?;
+    let output = input.execute(&ctx).await?;
+    let result = if <A::Output as Render>::HAS_RESULT {
+        let mut w = XmlWriter::new();
+        output.render(&mut w);
+        Some(w.into_string())
+    } else {
+        None
+    };
+    Ok(success_document(
+        A::SERVICE,
+        A::NAME,
+        result.as_deref(),
+        call.request_id,
+    ))
+}
