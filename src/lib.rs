@@ -3,12 +3,16 @@
 
 pub mod action;
 pub mod app;
+pub mod bootstrap;
 pub mod config;
 pub mod core;
+pub mod demo;
 pub mod federation;
 pub mod http;
 pub mod iam;
 pub mod keys;
+pub mod mock_idp;
 pub mod principal;
+pub mod service;
 pub mod store;
 pub mod sts;

@@ -1,0 +1,260 @@
+"""Interop tests: unmodified boto3 and aws CLI against a real stsgate process.
+
+The gateway and the mock OIDC provider run as separate processes started from
+the built binary (STSGATE_BIN); nothing reaches outside 127.0.0.1.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import boto3
+import botocore
+import pytest
+from botocore.config import Config
+
+ACCOUNT = "123456789012"
+BIN = os.environ.get("STSGATE_BIN", "target/debug/stsgate")
+REGION = "us-east-1"
+_venv_aws = os.path.join(os.path.dirname(sys.executable), "aws")
+AWS_BIN = _venv_aws if os.path.exists(_venv_aws) else "aws"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url, proc, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+def clean_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["AWS_CONFIG_FILE"] = os.devnull
+    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    return env
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    data = tempfile.mkdtemp(prefix="stsgate-interop-")
+    out = subprocess.run(
+        [BIN, "bootstrap", "--account-id", ACCOUNT, "--data-dir", data, "--json"],
+        check=True, capture_output=True, text=True, env=clean_env(),
+    )
+    admin = json.loads(out.stdout)
+    idp_port, port = free_port(), free_port()
+    issuer = f"http://127.0.0.1:{idp_port}"
+    idp = subprocess.Popen([BIN, "mock-idp", "--listen", f"127.0.0.1:{idp_port}"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+    gw = subprocess.Popen(
+        [BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data, "--allow-http-issuers"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env(),
+    )
+    try:
+        wait_healthy(f"{issuer}/.well-known/openid-configuration", idp)
+        wait_healthy(f"http://127.0.0.1:{port}/healthz", gw)
+        yield {"url": f"http://127.0.0.1:{port}", "issuer": issuer, "admin": admin, "data": data}
+    finally:
+        for p in (gw, idp):
+            p.terminate()
+            p.wait(timeout=10)
+
+
+def client(gw, service, creds=None):
+    kwargs = {}
+    if creds is None:
+        creds = {"aws_access_key_id": gw["admin"]["access_key_id"],
+                 "aws_secret_access_key": gw["admin"]["secret_access_key"]}
+    kwargs.update(creds)
+    session = boto3.session.Session()
+    return session.client(service, endpoint_url=gw["url"], region_name=REGION,
+                          config=Config(retries={"max_attempts": 1}), **kwargs)
+
+
+def unsigned_sts(gw):
+    return boto3.session.Session().client(
+        "sts", endpoint_url=gw["url"], region_name=REGION,
+        config=Config(signature_version=botocore.UNSIGNED, retries={"max_attempts": 1}))
+
+
+def mint(gw, **claims):
+    req = urllib.request.Request(f"{gw['issuer']}/mint", data=json.dumps(claims).encode(),
+                                 headers={"content-type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)["id_token"]
+
+
+def trust_policy(gw, aud="demo-app"):
+    host = gw["issuer"].removeprefix("http://")
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host}"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {f"{host}:aud": aud}},
+        }],
+    })
+
+
+@pytest.fixture(scope="module")
+def web_role(gateway):
+    iam = client(gateway, "iam")
+    arn = iam.create_open_id_connect_provider(
+        Url=gateway["issuer"], ClientIDList=["demo-app"])["OpenIDConnectProviderArn"]
+    role = iam.create_role(RoleName="web", AssumeRolePolicyDocument=trust_policy(gateway),
+                           MaxSessionDuration=7200, Description="interop")["Role"]
+    iam.put_role_policy(RoleName="web", PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["iam:GetRole", "iam:ListRoles"], "Resource": "*"}]}))
+    return {"provider_arn": arn, "role_arn": role["Arn"]}
+
+
+def test_iam_oidc_provider_lifecycle(gateway):
+    iam = client(gateway, "iam")
+    url = "https://idp.example.com:8443/realms/x"
+    arn = iam.create_open_id_connect_provider(
+        Url=url, ClientIDList=["a"], ThumbprintList=["a" * 40],
+        Tags=[{"Key": "team", "Value": "id"}])["OpenIDConnectProviderArn"]
+    assert arn == f"arn:aws:iam::{ACCOUNT}:oidc-provider/idp.example.com:8443/realms/x"
+    iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="b")
+    iam.remove_client_id_from_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID="a")
+    iam.update_open_id_connect_provider_thumbprint(OpenIDConnectProviderArn=arn, ThumbprintList=["b" * 40])
+    iam.tag_open_id_connect_provider(OpenIDConnectProviderArn=arn, Tags=[{"Key": "env", "Value": "ci"}])
+    got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    assert got["ClientIDList"] == ["b"]
+    assert got["ThumbprintList"] == ["b" * 40]
+    assert {t["Key"] for t in got["Tags"]} == {"team", "env"}
+    arns = [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
+    assert arn in arns
+    with pytest.raises(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_open_id_connect_provider(Url=url, ClientIDList=["a"], ThumbprintList=["a" * 40])
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+
+
+def test_iam_role_lifecycle_and_errors(gateway):
+    iam = client(gateway, "iam")
+    doc = trust_policy(gateway)
+    role = iam.create_role(Path="/app/", RoleName="Lifecycle", AssumeRolePolicyDocument=doc,
+                           Tags=[{"Key": "k", "Value": "v"}])["Role"]
+    assert role["Arn"] == f"arn:aws:iam::{ACCOUNT}:role/app/Lifecycle"
+    assert role["RoleId"].startswith("AROA")
+    got = iam.get_role(RoleName="Lifecycle")["Role"]
+    # boto3 URL-decodes the document IAM returns percent-encoded.
+    assert got["AssumeRolePolicyDocument"] == json.loads(doc)
+    assert got["MaxSessionDuration"] == 3600
+    iam.update_role(RoleName="Lifecycle", Description="d", MaxSessionDuration=43200)
+    assert iam.get_role(RoleName="Lifecycle")["Role"]["MaxSessionDuration"] == 43200
+    names = [r["RoleName"] for r in iam.list_roles(PathPrefix="/app/")["Roles"]]
+    assert names == ["Lifecycle"]
+    with pytest.raises(iam.exceptions.MalformedPolicyDocumentException):
+        iam.update_assume_role_policy(RoleName="Lifecycle", PolicyDocument="{not json")
+    with pytest.raises(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_role(RoleName="lifecycle", AssumeRolePolicyDocument=doc)
+    iam.put_role_policy(RoleName="Lifecycle", PolicyName="p", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    assert iam.list_role_policies(RoleName="Lifecycle")["PolicyNames"] == ["p"]
+    assert iam.get_role_policy(RoleName="Lifecycle", PolicyName="p")["PolicyDocument"]["Statement"][0]["Action"] == "s3:*"
+    with pytest.raises(iam.exceptions.DeleteConflictException):
+        iam.delete_role(RoleName="Lifecycle")
+    iam.delete_role_policy(RoleName="Lifecycle", PolicyName="p")
+    iam.delete_role(RoleName="Lifecycle")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_role(RoleName="Lifecycle")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        iam.create_role(RoleName="x" * 65, AssumeRolePolicyDocument=doc)
+    assert e.value.response["Error"]["Code"] == "ValidationError"
+
+
+def test_boto3_web_identity_then_caller_identity(gateway, web_role):
+    token = mint(gateway, sub="alice-sub", aud="demo-app")
+    out = unsigned_sts(gateway).assume_role_with_web_identity(
+        RoleArn=web_role["role_arn"], RoleSessionName="alice", WebIdentityToken=token, DurationSeconds=900)
+    assert out["SubjectFromWebIdentityToken"] == "alice-sub"
+    assert out["Audience"] == "demo-app"
+    assert out["Provider"] == web_role["provider_arn"]
+    creds = out["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA")
+    sts = client(gateway, "sts", {"aws_access_key_id": creds["AccessKeyId"],
+                                  "aws_secret_access_key": creds["SecretAccessKey"],
+                                  "aws_session_token": creds["SessionToken"]})
+    me = sts.get_caller_identity()
+    assert me["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/web/alice"
+    assert me["Account"] == ACCOUNT
+    assert me["UserId"].startswith("AROA") and me["UserId"].endswith(":alice")
+
+
+def test_boto3_bad_token_and_audience(gateway, web_role):
+    sts = unsigned_sts(gateway)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sts.assume_role_with_web_identity(RoleArn=web_role["role_arn"], RoleSessionName="x",
+                                          WebIdentityToken="not-a-jwt")
+    assert e.value.response["Error"]["Code"] == "InvalidIdentityToken"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sts.assume_role_with_web_identity(RoleArn=web_role["role_arn"], RoleSessionName="x",
+                                          WebIdentityToken=mint(gateway, aud="someone-else"))
+    assert e.value.response["Error"]["Code"] == "InvalidIdentityToken"
+
+
+def aws(gw, *args, env=None):
+    full = [AWS_BIN, *args, "--endpoint-url", gw["url"], "--region", REGION, "--output", "json"]
+    return subprocess.run(full, capture_output=True, text=True, env=env or clean_env(), timeout=60)
+
+
+def test_aws_cli_web_identity(gateway, web_role):
+    token = mint(gateway, sub="cli-user")
+    r = aws(gateway, "sts", "assume-role-with-web-identity", "--no-sign-request",
+            "--role-arn", web_role["role_arn"], "--role-session-name", "cli",
+            "--web-identity-token", token)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/web/cli"
+
+
+def test_aws_cli_web_identity_environment(gateway, web_role, tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text(mint(gateway, sub="env-user"))
+    env = clean_env()
+    env.update({
+        "AWS_ROLE_ARN": web_role["role_arn"],
+        "AWS_WEB_IDENTITY_TOKEN_FILE": str(token_file),
+        "AWS_ROLE_SESSION_NAME": "from-env",
+        "AWS_ENDPOINT_URL_STS": gateway["url"],
+    })
+    r = subprocess.run([AWS_BIN, "sts", "get-caller-identity", "--region", REGION, "--output", "json"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/web/from-env"
+
+
+def test_aws_cli_iam_with_admin_keys(gateway, web_role):
+    env = clean_env()
+    env["AWS_ACCESS_KEY_ID"] = gateway["admin"]["access_key_id"]
+    env["AWS_SECRET_ACCESS_KEY"] = gateway["admin"]["secret_access_key"]
+    r = aws(gateway, "iam", "get-role", "--role-name", "web", env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["Role"]["Arn"] == web_role["role_arn"]
+    r = aws(gateway, "iam", "get-role", "--role-name", "nope", env=env)
+    assert r.returncode != 0 and "NoSuchEntity" in r.stderr
