@@ -124,7 +124,11 @@ pub fn parse_role_arn(s: &str, param: &str) -> ApiResult<RoleRef> {
     if name.is_empty() {
         return Err(bad());
     }
-    Ok(RoleRef { account, path, name })
+    Ok(RoleRef {
+        account,
+        path,
+        name,
+    })
 }
 
 #[cfg(test)]
@@ -133,12 +137,16 @@ mod tests {
 
     #[test]
     fn parses_arns() {
-        let a = Arn::parse("arn:aws:iam::123456789012:oidc-provider/idp.example.com:8443/realms/x").unwrap();
+        let a = Arn::parse("arn:aws:iam::123456789012:oidc-provider/idp.example.com:8443/realms/x")
+            .unwrap();
         assert_eq!(a.account, "123456789012");
         assert_eq!(a.resource, "oidc-provider/idp.example.com:8443/realms/x");
         assert_eq!(a.resource_type(), "oidc-provider");
         assert_eq!(a.resource_id(), "idp.example.com:8443/realms/x");
-        assert_eq!(a.to_string(), "arn:aws:iam::123456789012:oidc-provider/idp.example.com:8443/realms/x");
+        assert_eq!(
+            a.to_string(),
+            "arn:aws:iam::123456789012:oidc-provider/idp.example.com:8443/realms/x"
+        );
         assert!(Arn::parse("arn:aws:iam::1").is_none());
         assert!(Arn::parse("nope:aws:iam::1:role/x").is_none());
     }
@@ -149,8 +157,14 @@ mod tests {
         assert_eq!(r.path, "/a/b/");
         assert_eq!(r.name, "R");
         let acct = AccountId::parse("123456789012").unwrap();
-        assert_eq!(role_arn(&acct, &r.path, &r.name), "arn:aws:iam::123456789012:role/a/b/R");
-        assert_eq!(assumed_role_arn(&acct, "R", "s"), "arn:aws:sts::123456789012:assumed-role/R/s");
+        assert_eq!(
+            role_arn(&acct, &r.path, &r.name),
+            "arn:aws:iam::123456789012:role/a/b/R"
+        );
+        assert_eq!(
+            assumed_role_arn(&acct, "R", "s"),
+            "arn:aws:sts::123456789012:assumed-role/R/s"
+        );
         assert!(parse_role_arn("arn:aws:iam::123456789012:user/R", "RoleArn").is_err());
         assert!(parse_role_arn("arn:aws:iam::12345:role/R", "RoleArn").is_err());
         assert!(AccountId::parse("12345678901a").is_none());

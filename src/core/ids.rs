@@ -4,7 +4,8 @@
 use crate::core::Random;
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const SECRET_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const SECRET_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// The AWS unique-id prefixes stsgate issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +45,10 @@ pub fn new_id(kind: IdKind, rng: &mut dyn Random) -> String {
 pub fn new_secret(rng: &mut dyn Random) -> String {
     let mut bytes = [0u8; 40];
     rng.fill(&mut bytes);
-    bytes.iter().map(|b| SECRET_ALPHABET[(b & 63) as usize] as char).collect()
+    bytes
+        .iter()
+        .map(|b| SECRET_ALPHABET[(b & 63) as usize] as char)
+        .collect()
 }
 
 /// A request id shaped like AWS's (UUID v4 text).
@@ -54,7 +58,14 @@ pub fn request_id(rng: &mut dyn Random) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 #[cfg(test)]

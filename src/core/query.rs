@@ -27,7 +27,9 @@ impl Params {
     }
 
     /// Build from already-decoded pairs (tests, internal callers).
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> ApiResult<Params> {
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> ApiResult<Params> {
         let mut params = Params::default();
         for (k, v) in pairs {
             params.insert(k.to_string(), v.to_string())?;
@@ -171,8 +173,11 @@ mod tests {
 
     #[test]
     fn decodes_form_and_query() {
-        let p = Params::parse("Action=GetRole&Version=2010-05-08", Some(b"RoleName=a%2Bb+c"))
-            .unwrap();
+        let p = Params::parse(
+            "Action=GetRole&Version=2010-05-08",
+            Some(b"RoleName=a%2Bb+c"),
+        )
+        .unwrap();
         assert_eq!(p.get("Action"), Some("GetRole"));
         assert_eq!(p.get("RoleName"), Some("a+b c"));
     }
@@ -212,7 +217,17 @@ mod tests {
         assert_eq!(t[0].get("Key"), Some(&"k1"));
         assert_eq!(t[0].get("Value"), Some(&"v1"));
         assert_eq!(t[1].get("Value"), None);
-        assert!(Params::parse("L.member.0=a", None).unwrap().list("L").is_err());
-        assert!(Params::parse("L.member.x=a", None).unwrap().list("L").is_err());
+        assert!(
+            Params::parse("L.member.0=a", None)
+                .unwrap()
+                .list("L")
+                .is_err()
+        );
+        assert!(
+            Params::parse("L.member.x=a", None)
+                .unwrap()
+                .list("L")
+                .is_err()
+        );
     }
 }

@@ -23,7 +23,9 @@ impl SealKey {
     pub fn new(bytes: &[u8; KEY_LEN]) -> SealKey {
         // A 32-byte key is always valid for AES-256-GCM.
         let unbound = UnboundKey::new(&AES_256_GCM, bytes).unwrap_or_else(|_| unreachable_key());
-        SealKey { key: LessSafeKey::new(unbound) }
+        SealKey {
+            key: LessSafeKey::new(unbound),
+        }
     }
 
     /// Encrypt and authenticate `plaintext`, binding `aad`.
@@ -35,7 +37,11 @@ impl SealKey {
         let mut body = plaintext.to_vec();
         if self
             .key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut body)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad),
+                &mut body,
+            )
             .is_err()
         {
             return Vec::new();
@@ -53,7 +59,10 @@ impl SealKey {
         let (nonce, body) = sealed.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut body = body.to_vec();
-        let plain = self.key.open_in_place(nonce, Aad::from(aad), &mut body).ok()?;
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::from(aad), &mut body)
+            .ok()?;
         let n = plain.len();
         body.truncate(n);
         Some(body)

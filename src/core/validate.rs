@@ -48,7 +48,9 @@ fn description_char(c: char) -> bool {
 
 /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]` — tag keys and values.
 pub fn tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c.is_whitespace() || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
+    c.is_alphanumeric()
+        || c.is_whitespace()
+        || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
 }
 
 fn external_id_char(c: char) -> bool {
@@ -65,14 +67,32 @@ fn hex_char(c: char) -> bool {
 
 macro_rules! rule {
     ($name:ident, $min:expr, $max:expr, $chars:expr, $pattern:expr) => {
-        pub const $name: StrRule = StrRule { min: $min, max: $max, chars: $chars, pattern: $pattern, sensitive: false };
+        pub const $name: StrRule = StrRule {
+            min: $min,
+            max: $max,
+            chars: $chars,
+            pattern: $pattern,
+            sensitive: false,
+        };
     };
     ($name:ident, $min:expr, $max:expr, $chars:expr, $pattern:expr, sensitive) => {
-        pub const $name: StrRule = StrRule { min: $min, max: $max, chars: $chars, pattern: $pattern, sensitive: true };
+        pub const $name: StrRule = StrRule {
+            min: $min,
+            max: $max,
+            chars: $chars,
+            pattern: $pattern,
+            sensitive: true,
+        };
     };
 }
 
-rule!(ARN, 20, 2048, arn_char, "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+");
+rule!(
+    ARN,
+    20,
+    2048,
+    arn_char,
+    "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+"
+);
 rule!(ROLE_NAME, 1, 64, name_char, "[\\w+=,.@-]+");
 rule!(USER_NAME, 1, 64, name_char, "[\\w+=,.@-]+");
 rule!(EXISTING_USER_NAME, 1, 128, name_char, "[\\w+=,.@-]+");
@@ -80,14 +100,50 @@ rule!(GROUP_NAME, 1, 128, name_char, "[\\w+=,.@-]+");
 rule!(POLICY_NAME, 1, 128, name_char, "[\\w+=,.@-]+");
 rule!(ROLE_SESSION_NAME, 2, 64, name_char, "[\\w+=,.@-]*");
 rule!(FEDERATED_NAME, 2, 32, name_char, "[\\w+=,.@-]*");
-rule!(POLICY_DOCUMENT, 1, 131072, policy_char, "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
-rule!(SESSION_POLICY, 1, 2048, policy_char, "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
-rule!(UNRESTRICTED_SESSION_POLICY, 1, usize::MAX, policy_char, "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
-rule!(PATH, 1, 512, path_char, "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)");
+rule!(
+    POLICY_DOCUMENT,
+    1,
+    131072,
+    policy_char,
+    "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+);
+rule!(
+    SESSION_POLICY,
+    1,
+    2048,
+    policy_char,
+    "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+);
+rule!(
+    UNRESTRICTED_SESSION_POLICY,
+    1,
+    usize::MAX,
+    policy_char,
+    "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+);
+rule!(
+    PATH,
+    1,
+    512,
+    path_char,
+    "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)"
+);
 rule!(PATH_PREFIX, 1, 512, path_char, "\\u002F[\\u0021-\\u007F]*");
-rule!(ROLE_DESCRIPTION, 0, 1000, description_char, "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*");
+rule!(
+    ROLE_DESCRIPTION,
+    0,
+    1000,
+    description_char,
+    "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*"
+);
 rule!(TAG_KEY, 1, 128, tag_char, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
-rule!(TAG_VALUE, 0, 256, tag_char, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+rule!(
+    TAG_VALUE,
+    0,
+    256,
+    tag_char,
+    "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"
+);
 rule!(EXTERNAL_ID, 2, 1224, external_id_char, "[\\w+=,.@:\\/-]*");
 rule!(SOURCE_IDENTITY, 2, 64, name_char, "[\\w+=,.@-]*");
 rule!(WEB_IDENTITY_TOKEN, 4, 20000, any_char, "", sensitive);
@@ -177,14 +233,25 @@ impl Validator {
         }
     }
 
-    pub fn optional<'p>(&mut self, params: &'p Params, param: &str, rule: &StrRule) -> Option<&'p str> {
+    pub fn optional<'p>(
+        &mut self,
+        params: &'p Params,
+        param: &str,
+        rule: &StrRule,
+    ) -> Option<&'p str> {
         let v = params.get(param)?;
         self.check(param, v, rule);
         Some(v)
     }
 
     /// An optional integer within `min..=max`.
-    pub fn optional_int(&mut self, params: &Params, param: &str, min: i64, max: i64) -> Option<i64> {
+    pub fn optional_int(
+        &mut self,
+        params: &Params,
+        param: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
         let raw = params.get(param)?;
         let member = member_name(param);
         match raw.trim().parse::<i64>() {
@@ -227,7 +294,13 @@ impl Validator {
     }
 
     /// A list parameter with at most `max` members, each checked against `rule`.
-    pub fn list<'p>(&mut self, params: &'p Params, param: &str, max: usize, rule: &StrRule) -> Option<Vec<&'p str>> {
+    pub fn list<'p>(
+        &mut self,
+        params: &'p Params,
+        param: &str,
+        max: usize,
+        rule: &StrRule,
+    ) -> Option<Vec<&'p str>> {
         let items = match params.list(param) {
             Ok(items) => items?,
             Err(e) => {
@@ -255,7 +328,10 @@ impl Validator {
     pub fn finish(self) -> ApiResult<()> {
         match self.errors.len() {
             0 => Ok(()),
-            1 => Err(ApiError::validation(format!("1 validation error detected: {}", self.errors[0]))),
+            1 => Err(ApiError::validation(format!(
+                "1 validation error detected: {}",
+                self.errors[0]
+            ))),
             n => Err(ApiError::validation(format!(
                 "{n} validation errors detected: {}",
                 self.errors.join("; ")
@@ -299,7 +375,12 @@ mod tests {
         v.required(&p, "RoleSessionName", &ROLE_SESSION_NAME);
         v.optional_int(&p, "DurationSeconds", 900, 43200);
         let e = v.finish().unwrap_err();
-        assert!(e.message.starts_with("3 validation errors detected: Value null at 'roleArn'"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("3 validation errors detected: Value null at 'roleArn'"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("'roleSessionName'"));
         assert!(e.message.contains("greater than or equal to 900"));
     }
@@ -317,6 +398,9 @@ mod tests {
         let mut v = Validator::new();
         v.check("RoleName", "bad name", &ROLE_NAME);
         let e = v.finish().unwrap_err();
-        assert!(e.message.contains("Member must satisfy regular expression pattern: [\\w+=,.@-]+"));
+        assert!(
+            e.message
+                .contains("Member must satisfy regular expression pattern: [\\w+=,.@-]+")
+        );
     }
 }

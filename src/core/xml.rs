@@ -69,7 +69,9 @@ pub struct XmlWriter {
 
 impl XmlWriter {
     pub fn new() -> Self {
-        XmlWriter { buf: String::with_capacity(1024) }
+        XmlWriter {
+            buf: String::with_capacity(1024),
+        }
     }
 
     pub fn open(&mut self, tag: &str) -> &mut Self {
@@ -112,7 +114,12 @@ impl XmlWriter {
     }
 
     /// `<tag><member>…</member>…</tag>`, or `<tag/>` when empty.
-    pub fn list<T>(&mut self, tag: &str, items: &[T], mut each: impl FnMut(&mut XmlWriter, &T)) -> &mut Self {
+    pub fn list<T>(
+        &mut self,
+        tag: &str,
+        items: &[T],
+        mut each: impl FnMut(&mut XmlWriter, &T),
+    ) -> &mut Self {
         if items.is_empty() {
             self.buf.push('<');
             self.buf.push_str(tag);
@@ -146,7 +153,12 @@ impl XmlWriter {
 
 /// Wrap a rendered result into `<{Action}Response>` with `ResponseMetadata`.
 /// `result` is `None` for operations without an output shape.
-pub fn success_document(service: Service, action: &str, result: Option<&str>, request_id: &str) -> String {
+pub fn success_document(
+    service: Service,
+    action: &str,
+    result: Option<&str>,
+    request_id: &str,
+) -> String {
     let mut out = String::with_capacity(256 + result.map_or(0, str::len));
     let _ = write!(out, "<{action}Response xmlns=\"{}\">", service.namespace());
     if let Some(result) = result {
@@ -173,7 +185,10 @@ pub fn error_document(service: Service, error: &ApiError, request_id: &str) -> S
         error.code.as_str()
     );
     escape_into(&mut out, &error.message);
-    let _ = write!(out, "</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>");
+    let _ = write!(
+        out,
+        "</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    );
     out
 }
 
@@ -192,14 +207,24 @@ mod tests {
     #[test]
     fn success_and_error_documents() {
         let mut w = XmlWriter::new();
-        w.leaf("Arn", "arn:aws:iam::123456789012:user/a").string_list("Ids", &["x"]).list::<u8>("Empty", &[], |_, _| {});
+        w.leaf("Arn", "arn:aws:iam::123456789012:user/a")
+            .string_list("Ids", &["x"])
+            .list::<u8>("Empty", &[], |_, _| {});
         let doc = success_document(Service::Sts, "GetCallerIdentity", Some(w.as_str()), "rid");
         assert_eq!(
             doc,
             "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a</Arn><Ids><member>x</member></Ids><Empty/></GetCallerIdentityResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
         );
-        let err = error_document(Service::Iam, &ApiError::new(ErrorCode::NoSuchEntity, "no <role>"), "r");
-        assert!(err.contains("<Type>Sender</Type><Code>NoSuchEntity</Code><Message>no &lt;role&gt;</Message>"));
-        assert!(err.starts_with("<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"));
+        let err = error_document(
+            Service::Iam,
+            &ApiError::new(ErrorCode::NoSuchEntity, "no <role>"),
+            "r",
+        );
+        assert!(err.contains(
+            "<Type>Sender</Type><Code>NoSuchEntity</Code><Message>no &lt;role&gt;</Message>"
+        ));
+        assert!(
+            err.starts_with("<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">")
+        );
     }
 }

@@ -161,10 +161,21 @@ pub trait Store: Send + Sync {
     /// All roles of the account ordered by name (case-insensitive order).
     async fn list_roles(&self, account: &AccountId) -> StoreResult<Vec<Role>>;
     async fn count_roles(&self, account: &AccountId) -> StoreResult<usize>;
-    async fn update_role(&self, account: &AccountId, name: &str, update: &RoleUpdate) -> StoreResult<()>;
-    async fn update_assume_role_policy(&self, account: &AccountId, name: &str, document: &str) -> StoreResult<()>;
+    async fn update_role(
+        &self,
+        account: &AccountId,
+        name: &str,
+        update: &RoleUpdate,
+    ) -> StoreResult<()>;
+    async fn update_assume_role_policy(
+        &self,
+        account: &AccountId,
+        name: &str,
+        document: &str,
+    ) -> StoreResult<()>;
     /// Replace the role's tags wholesale.
-    async fn set_role_tags(&self, account: &AccountId, name: &str, tags: &[Tag]) -> StoreResult<()>;
+    async fn set_role_tags(&self, account: &AccountId, name: &str, tags: &[Tag])
+    -> StoreResult<()>;
     /// `Conflict` while inline policies remain.
     async fn delete_role(&self, account: &AccountId, name: &str) -> StoreResult<()>;
 
@@ -178,14 +189,32 @@ pub trait Store: Send + Sync {
         policy: &InlinePolicy,
         max_aggregate: usize,
     ) -> StoreResult<()>;
-    async fn get_role_policy(&self, account: &AccountId, role: &str, name: &str) -> StoreResult<Option<InlinePolicy>>;
+    async fn get_role_policy(
+        &self,
+        account: &AccountId,
+        role: &str,
+        name: &str,
+    ) -> StoreResult<Option<InlinePolicy>>;
     /// All inline policies of the role ordered by name.
-    async fn list_role_policies(&self, account: &AccountId, role: &str) -> StoreResult<Vec<InlinePolicy>>;
-    async fn delete_role_policy(&self, account: &AccountId, role: &str, name: &str) -> StoreResult<()>;
+    async fn list_role_policies(
+        &self,
+        account: &AccountId,
+        role: &str,
+    ) -> StoreResult<Vec<InlinePolicy>>;
+    async fn delete_role_policy(
+        &self,
+        account: &AccountId,
+        role: &str,
+        name: &str,
+    ) -> StoreResult<()>;
 
     // OIDC providers.
     /// `AlreadyExists` for the same ARN, `Limit` past `max_providers`.
-    async fn create_oidc_provider(&self, provider: &OidcProvider, max_providers: usize) -> StoreResult<()>;
+    async fn create_oidc_provider(
+        &self,
+        provider: &OidcProvider,
+        max_providers: usize,
+    ) -> StoreResult<()>;
     async fn get_oidc_provider(&self, arn: &str) -> StoreResult<Option<OidcProvider>>;
     async fn list_oidc_providers(&self, account: &AccountId) -> StoreResult<Vec<OidcProvider>>;
     /// Replace client ids, thumbprints and tags of an existing provider.

@@ -25,6 +25,8 @@ impl Policy {
     pub fn parse(document: &str, _kind: PolicyKind) -> Result<Policy, PolicyError> {
         serde_json::from_str::<serde_json::Value>(document)
             .map(|_| Policy {})
-            .map_err(|e| PolicyError { message: format!("Syntax errors in policy: {e}") })
+            .map_err(|e| PolicyError {
+                message: format!("Syntax errors in policy: {e}"),
+            })
     }
 }

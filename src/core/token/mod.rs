@@ -1,1 +1,2 @@
 //! Token checks: JWT claim checks, sealed session tokens.
+pub mod jwt;
