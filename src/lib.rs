@@ -2,4 +2,6 @@
 //! IAM APIs. See ARCHITECTURE.md for the map.
 
 pub mod core;
+pub mod federation;
+pub mod mock_idp;
 pub mod store;
