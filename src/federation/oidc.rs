@@ -232,7 +232,11 @@ impl OidcVerifier {
         let alg = parse_alg(&parsed.alg)
             .ok_or_else(|| invalid("The token signing algorithm is not supported"))?;
 
-        let token_iss = parsed.claims.get("iss").and_then(Value::as_str).unwrap_or("");
+        let token_iss = parsed
+            .claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let google = jwt::is_google_issuer(token_iss);
         // Cheap refusal before any network traffic.
         if !(token_iss == provider.issuer_url
@@ -260,9 +264,7 @@ impl OidcVerifier {
             thumbprints: &provider.thumbprints,
         };
         let entry = self.entry(&discovery_url)?;
-        let key = self
-            .find_key(&entry, &fetch, parsed.kid.as_deref())
-            .await?;
+        let key = self.find_key(&entry, &fetch, parsed.kid.as_deref()).await?;
 
         if !key.algs.contains(&alg) || alg.family() == AlgorithmFamily::Hmac {
             return Err(invalid(format!(
@@ -428,7 +430,9 @@ impl OidcVerifier {
                 invalid(THUMBPRINT_MESSAGE)
             } else {
                 tracing::warn!(url, error = %e, "OIDC provider unreachable");
-                communication(format!("Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements ({url} unreachable)"))
+                communication(format!(
+                    "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements ({url} unreachable)"
+                ))
             }
         };
         let mut resp = client
@@ -496,9 +500,7 @@ mod tests {
         assert_eq!(ec.algs, vec![Algorithm::ES256]);
         assert!(jwk_from_json(&json!({"kty":"oct","k":"c2VjcmV0"})).is_none());
         assert!(jwk_from_json(&json!({"kty":"EC","crv":"P-521","x":"AQ","y":"AQ"})).is_none());
-        assert!(
-            jwk_from_json(&json!({"kty":"RSA","n":"AQAB","e":"AQAB","use":"enc"})).is_none()
-        );
+        assert!(jwk_from_json(&json!({"kty":"RSA","n":"AQAB","e":"AQAB","use":"enc"})).is_none());
     }
 
     #[test]

@@ -97,10 +97,9 @@ impl ThumbprintVerifier {
             if roots.add(cert.clone()).is_err() {
                 continue;
             }
-            let verifier =
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
-                    .build()
-                    .map_err(|e| Error::General(e.to_string()))?;
+            let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+                .build()
+                .map_err(|e| Error::General(e.to_string()))?;
             return verifier.verify_server_cert(end_entity, intermediates, server_name, &[], now);
         }
         Err(Error::InvalidCertificate(CertificateError::Other(
@@ -235,9 +234,9 @@ mod tests {
 
     #[test]
     fn mismatch_is_found_through_io_error() {
-        let rustls_err = Error::InvalidCertificate(CertificateError::Other(OtherError(
-            Arc::new(ThumbprintMismatch),
-        )));
+        let rustls_err = Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(
+            ThumbprintMismatch,
+        ))));
         let io = std::io::Error::other(rustls_err);
         assert!(is_thumbprint_mismatch(&io));
         let other = std::io::Error::other("connection refused");
