@@ -194,7 +194,10 @@ fn audiences(claims: &Map<String, Value>) -> ApiResult<Vec<String>> {
     }
 }
 
-fn tags(claims: &Map<String, Value>) -> ApiResult<(Vec<(String, String)>, Vec<String>)> {
+/// Principal tags (key, value) and transitive tag keys.
+type SessionTags = (Vec<(String, String)>, Vec<String>);
+
+fn tags(claims: &Map<String, Value>) -> ApiResult<SessionTags> {
     let Some(tags) = claims.get(TAGS_CLAIM) else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -344,6 +347,7 @@ pub fn check_claims(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use serde_json::json;
