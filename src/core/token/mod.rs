@@ -1,4 +1,2 @@
-//! Token checks: JWT claim checks (`jwt`), sealed session tokens (`session`).
-
+//! Token checks: JWT claim checks, sealed session tokens.
 pub mod jwt;
-pub mod session;
