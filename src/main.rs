@@ -159,7 +159,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let _invalidation = service::start_cache_invalidation(&cached, &state.settings);
     let mock = if args.demo {
         let issuer = format!("{base_url}/mock-idp");
-        let idp = Arc::new(MockIdp::new(issuer.clone()));
+        let idp = match MockIdp::new(issuer.clone()) {
+            Ok(idp) => Arc::new(idp),
+            Err(e) => return fail(format!("cannot start the mock IdP: {e}")),
+        };
         match demo::seed(&state, &issuer).await {
             Ok(info) => println!("{}", demo::instructions(&base_url, &info)),
             Err(e) => return fail(format!("cannot seed the demo: {e}")),
@@ -251,13 +254,19 @@ async fn run_mock_idp(args: MockIdpArgs) -> ExitCode {
     let issuer = args.issuer.unwrap_or_else(|| format!("{scheme}://{local}"));
     let tls = if args.tls {
         let host = local.ip().to_string();
-        let (config, thumbprint) = stsgate::mock_idp::self_signed_tls(&[host.as_str(), "localhost"]);
+        let (config, thumbprint) = match stsgate::mock_idp::self_signed_tls(&[host.as_str(), "localhost"]) {
+            Ok(t) => t,
+            Err(e) => return fail(format!("cannot create a TLS certificate: {e}")),
+        };
         println!("TLS certificate thumbprint (SHA-1): {thumbprint}");
         Some(config)
     } else {
         None
     };
-    let idp = Arc::new(MockIdp::new(issuer.clone()));
+    let idp = match MockIdp::new(issuer.clone()) {
+        Ok(idp) => Arc::new(idp),
+        Err(e) => return fail(format!("cannot start the mock IdP: {e}")),
+    };
     println!("mock OIDC provider: {issuer}");
     let server = match stsgate::mock_idp::serve(listener, idp, tls).await {
         Ok(s) => s,

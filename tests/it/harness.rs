@@ -176,7 +176,7 @@ impl TestIdp {
     pub async fn start() -> TestIdp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let issuer = format!("http://{}", listener.local_addr().unwrap());
-        let idp = Arc::new(MockIdp::new(issuer.clone()));
+        let idp = Arc::new(MockIdp::new(issuer.clone()).unwrap());
         let server = stsgate::mock_idp::serve(listener, idp.clone(), None).await.unwrap();
         let handle = server.handle();
         tokio::spawn(server);

@@ -1,2 +1,4 @@
-//! Token checks: JWT claim checks, sealed session tokens.
+//! Token checks: JWT claim checks (`jwt`), sealed session tokens (`session`).
+
 pub mod jwt;
+pub mod session;
