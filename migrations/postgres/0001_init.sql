@@ -1,5 +1,7 @@
 -- Initial schema. Names are unique per account case-insensitively through a
 -- lower-cased `*_key` column; tags and string lists are JSON text.
+-- Keys use the "C" collation so lists sort by bytes, as on SQLite, whatever
+-- the server's locale.
 
 CREATE TABLE change_counter (
     id BIGINT PRIMARY KEY,
@@ -8,13 +10,13 @@ CREATE TABLE change_counter (
 INSERT INTO change_counter (id, value) VALUES (1, 0);
 
 CREATE TABLE accounts (
-    account_id TEXT PRIMARY KEY,
+    account_id TEXT COLLATE "C" PRIMARY KEY,
     created BIGINT NOT NULL
 );
 
 CREATE TABLE users (
     account_id TEXT NOT NULL REFERENCES accounts (account_id),
-    name_key TEXT NOT NULL,
+    name_key TEXT COLLATE "C" NOT NULL,
     name TEXT NOT NULL,
     path TEXT NOT NULL,
     user_id TEXT NOT NULL UNIQUE,
@@ -26,7 +28,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE access_keys (
-    access_key_id TEXT PRIMARY KEY,
+    access_key_id TEXT COLLATE "C" PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts (account_id),
     user_name TEXT NOT NULL,
     user_id TEXT NOT NULL,
@@ -37,7 +39,7 @@ CREATE TABLE access_keys (
 
 CREATE TABLE roles (
     account_id TEXT NOT NULL,
-    name_key TEXT NOT NULL,
+    name_key TEXT COLLATE "C" NOT NULL,
     name TEXT NOT NULL,
     path TEXT NOT NULL,
     role_id TEXT NOT NULL UNIQUE,
@@ -53,8 +55,8 @@ CREATE TABLE roles (
 
 CREATE TABLE role_policies (
     account_id TEXT NOT NULL,
-    role_key TEXT NOT NULL,
-    name_key TEXT NOT NULL,
+    role_key TEXT COLLATE "C" NOT NULL,
+    name_key TEXT COLLATE "C" NOT NULL,
     name TEXT NOT NULL,
     document TEXT NOT NULL,
     PRIMARY KEY (account_id, role_key, name_key),
@@ -62,7 +64,7 @@ CREATE TABLE role_policies (
 );
 
 CREATE TABLE oidc_providers (
-    arn TEXT PRIMARY KEY,
+    arn TEXT COLLATE "C" PRIMARY KEY,
     account_id TEXT NOT NULL,
     url TEXT NOT NULL,
     client_ids TEXT NOT NULL,
@@ -73,7 +75,7 @@ CREATE TABLE oidc_providers (
 CREATE INDEX oidc_providers_account ON oidc_providers (account_id);
 
 CREATE TABLE sealing_keys (
-    key_id TEXT PRIMARY KEY,
+    key_id TEXT COLLATE "C" PRIMARY KEY,
     sealed_key BYTEA NOT NULL,
     created BIGINT NOT NULL
 );
