@@ -1,1 +1,2 @@
-mod federation;
+mod store;
+mod support;
