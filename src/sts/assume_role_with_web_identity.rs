@@ -7,10 +7,10 @@ use crate::core::error::{ApiError, ApiResult, ErrorCode};
 use crate::core::policy::{self, Context, Decision, Policy, PolicyKind, Request, RequestPrincipal};
 use crate::core::query::Params;
 use crate::core::time::iso8601;
-use crate::core::token::jwt::{CheckedClaims, peek_issuer};
+use crate::core::token::jwt::{CheckedClaims, is_google_issuer, peek_issuer};
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
-use crate::federation::oidc::ProviderSpec;
+use crate::federation::oidc::{ProviderSpec, discovery_url_for};
 use crate::sts::{
     IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession, SessionPolicyInput,
     check_session_tags, issue_role_session, packed_policy_size, role_session_duration,
@@ -21,7 +21,6 @@ pub const GOOGLE: &str = "accounts.google.com";
 const ACTION: &str = "sts:AssumeRoleWithWebIdentity";
 
 pub struct Input {
-    role_arn: String,
     role: RoleRef,
     session_name: String,
     token: String,
@@ -75,7 +74,7 @@ async fn resolve_provider(
     account: &AccountId,
     issuer: &str,
 ) -> ApiResult<ResolvedProvider> {
-    if issuer == GOOGLE || issuer == "https://accounts.google.com" {
+    if is_google_issuer(issuer) {
         return Ok(ResolvedProvider {
             spec: ProviderSpec {
                 issuer_url: issuer.to_string(),
@@ -173,7 +172,6 @@ impl Action for Input {
         let role = parse_role_arn(&role_arn, "RoleArn")?;
         policies.check()?;
         Ok(Input {
-            role_arn,
             role,
             session_name,
             token,
@@ -221,7 +219,7 @@ impl Action for Input {
             }
         }
 
-        let google = provider.principal == super::assume_role_with_web_identity::GOOGLE;
+        let google = provider.principal == GOOGLE;
         let keys = identity_keys(&provider.key_prefix, google, &claims);
         let federated_provider = if google {
             GOOGLE.to_string()
@@ -317,7 +315,6 @@ impl Action for Input {
             },
         );
         tracing::info!(role = %role.arn, provider = %provider.principal, session = %self.session_name, "web identity session issued");
-        let _ = &self.role_arn;
         Ok(Output {
             credentials,
             subject: claims.subject.clone(),

@@ -4,7 +4,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use actix_web::dev::ServerHandle;
 use stsgate::app::AppState;
@@ -78,7 +78,7 @@ impl TestServer {
     /// An unsigned form POST.
     pub async fn post(&self, params: &[(&str, &str)]) -> (u16, String) {
         let body = form(params);
-        let resp = reqwest::Client::new()
+        let resp = http_client()
             .post(format!("{}/", self.base))
             .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
             .body(body)
@@ -90,7 +90,7 @@ impl TestServer {
 
     /// A raw body POST (for malformed input).
     pub async fn post_raw(&self, body: Vec<u8>) -> (u16, String) {
-        let resp = reqwest::Client::new()
+        let resp = http_client()
             .post(format!("{}/", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
@@ -110,7 +110,7 @@ impl TestServer {
         let url = format!("{}/", self.base);
         let host = self.base.trim_start_matches("http://").to_string();
         let headers = sign(creds, service, &url, &host, body.as_bytes(), at);
-        let mut req = reqwest::Client::new().post(&url).body(body);
+        let mut req = http_client().post(&url).body(body);
         for (k, v) in headers {
             req = req.header(k, v);
         }
@@ -136,6 +136,12 @@ impl TestServer {
         }
         aws_sdk_sts::Client::from_conf(b.build())
     }
+}
+
+/// A plain HTTP client (reqwest is built without a bundled TLS provider).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    reqwest::Client::new()
 }
 
 pub fn form(params: &[(&str, &str)]) -> String {
@@ -205,5 +211,3 @@ pub fn xml_field(body: &str, tag: &str) -> Option<String> {
 pub fn error_code(body: &str) -> String {
     xml_field(body, "Code").unwrap_or_default()
 }
-
-pub const FIFTEEN_MIN: Duration = Duration::from_secs(15 * 60);
