@@ -109,10 +109,7 @@ async fn resolve_provider(
         .ok_or_else(no_provider)?;
     Ok(ResolvedProvider {
         spec: ProviderSpec {
-            discovery_url: format!(
-                "{}/.well-known/openid-configuration",
-                provider.url.trim_end_matches('/')
-            ),
+            discovery_url: discovery_url_for(&provider.url),
             issuer_url: provider.url.clone(),
             client_ids: Some(provider.client_ids.clone()),
             thumbprints: provider.thumbprints.clone(),
