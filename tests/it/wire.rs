@@ -148,8 +148,9 @@ async fn presigned_get_is_accepted() {
     let (instructions, _) = sign(req, &params).unwrap().into_parts();
     let mut full = url.clone();
     for (k, v) in instructions.params() {
-        let enc = |x: &str| percent_encoding::utf8_percent_encode(x, percent_encoding::NON_ALPHANUMERIC).to_string();
-        full.push_str(&format!("&{}={}", enc(k), enc(v)));
+        const UNRESERVED: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+        full.push_str(&format!("&{k}={}", percent_encoding::utf8_percent_encode(v, UNRESERVED)));
     }
     let resp = http_client().get(&full).send().await.unwrap();
     let status = resp.status().as_u16();
