@@ -31,6 +31,54 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
         }
         (Service::Sts, "GetCallerIdentity") => run::<sts::get_caller_identity::Input>(call).await,
         // IAM routes
+        (Service::Iam, "AddClientIDToOpenIDConnectProvider") => {
+            run::<iam::add_client_id_to_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "CreateOpenIDConnectProvider") => {
+            run::<iam::create_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "CreateRole") => run::<iam::create_role::Input>(call).await,
+        (Service::Iam, "DeleteOpenIDConnectProvider") => {
+            run::<iam::delete_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "DeleteRole") => run::<iam::delete_role::Input>(call).await,
+        (Service::Iam, "DeleteRolePolicy") => run::<iam::delete_role_policy::Input>(call).await,
+        (Service::Iam, "GetOpenIDConnectProvider") => {
+            run::<iam::get_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "GetRole") => run::<iam::get_role::Input>(call).await,
+        (Service::Iam, "GetRolePolicy") => run::<iam::get_role_policy::Input>(call).await,
+        (Service::Iam, "ListOpenIDConnectProviderTags") => {
+            run::<iam::list_open_id_connect_provider_tags::Input>(call).await
+        }
+        (Service::Iam, "ListOpenIDConnectProviders") => {
+            run::<iam::list_open_id_connect_providers::Input>(call).await
+        }
+        (Service::Iam, "ListRolePolicies") => run::<iam::list_role_policies::Input>(call).await,
+        (Service::Iam, "ListRoleTags") => run::<iam::list_role_tags::Input>(call).await,
+        (Service::Iam, "ListRoles") => run::<iam::list_roles::Input>(call).await,
+        (Service::Iam, "PutRolePolicy") => run::<iam::put_role_policy::Input>(call).await,
+        (Service::Iam, "RemoveClientIDFromOpenIDConnectProvider") => {
+            run::<iam::remove_client_id_from_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "TagOpenIDConnectProvider") => {
+            run::<iam::tag_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "TagRole") => run::<iam::tag_role::Input>(call).await,
+        (Service::Iam, "UntagOpenIDConnectProvider") => {
+            run::<iam::untag_open_id_connect_provider::Input>(call).await
+        }
+        (Service::Iam, "UntagRole") => run::<iam::untag_role::Input>(call).await,
+        (Service::Iam, "UpdateAssumeRolePolicy") => {
+            run::<iam::update_assume_role_policy::Input>(call).await
+        }
+        (Service::Iam, "UpdateOpenIDConnectProviderThumbprint") => {
+            run::<iam::update_open_id_connect_provider_thumbprint::Input>(call).await
+        }
+        (Service::Iam, "UpdateRole") => run::<iam::update_role::Input>(call).await,
+        (Service::Iam, "UpdateRoleDescription") => {
+            run::<iam::update_role_description::Input>(call).await
+        }
         _ => Err(iam::route_missing(service, action)),
     }
 }

@@ -1,0 +1,64 @@
+//! DeleteRole: refused while the role still has inline policies.
+
+use crate::action::{Action, Authorization, Ctx};
+use crate::core::arn::AccountId;
+use crate::core::error::{ApiError, ApiResult, ErrorCode};
+use crate::core::query::Params;
+use crate::core::validate::Validator;
+use crate::core::xml::Service;
+use crate::iam::common::{Entity, role_name_param, role_resource, store_error};
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub struct Input {
+    name: String,
+}
+
+impl Action for Input {
+    const SERVICE: Service = Service::Iam;
+    const NAME: &'static str = "DeleteRole";
+    type Output = ();
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let name = role_name_param(&mut v, params);
+        v.finish()?;
+        Ok(Input { name })
+    }
+
+    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
+        Authorization::Allow {
+            action: "iam:DeleteRole",
+            resource: role_resource(account, &self.name),
+        }
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {
+        let account = ctx.account()?;
+        ctx.state
+            .store
+            .delete_role(account, &self.name)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => ApiError::new(
+                    ErrorCode::DeleteConflict,
+                    "Cannot delete entity, must delete policies first.",
+                ),
+                other => store_error(other, Entity::Role(&self.name)),
+            })?;
+        tracing::info!(account = %account, role = %self.name, "role deleted");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_role_name() {
+        assert!(Input::from_params(&Params::default()).is_err());
+        let i = Input::from_params(&Params::from_pairs([("RoleName", "a")]).unwrap()).unwrap();
+        assert_eq!(i.name, "a");
+    }
+}

@@ -1,0 +1,68 @@
+//! RemoveClientIDFromOpenIDConnectProvider: idempotent, as IAM's.
+
+use crate::action::{Action, Authorization, Ctx};
+use crate::core::arn::AccountId;
+use crate::core::error::ApiResult;
+use crate::core::query::Params;
+use crate::core::validate::{self, Validator};
+use crate::core::xml::Service;
+use crate::iam::common::{
+    check_provider_arn, modify_provider, provider_arn_param, provider_resource,
+};
+
+#[derive(Debug)]
+pub struct Input {
+    arn: String,
+    client_id: String,
+}
+
+impl Action for Input {
+    const SERVICE: Service = Service::Iam;
+    const NAME: &'static str = "RemoveClientIDFromOpenIDConnectProvider";
+    type Output = ();
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let arn = provider_arn_param(&mut v, params);
+        let client_id = v
+            .required(params, "ClientID", &validate::CLIENT_ID)
+            .to_string();
+        v.finish()?;
+        check_provider_arn(&arn)?;
+        Ok(Input { arn, client_id })
+    }
+
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::Allow {
+            action: "iam:RemoveClientIDFromOpenIDConnectProvider",
+            resource: provider_resource(&self.arn),
+        }
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {
+        let id = self.client_id;
+        modify_provider(ctx, &self.arn, |p| {
+            p.client_ids.retain(|c| *c != id);
+            Ok(())
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses() {
+        let p = Params::from_pairs([
+            (
+                "OpenIDConnectProviderArn",
+                "arn:aws:iam::123456789012:oidc-provider/a.b",
+            ),
+            ("ClientID", "app"),
+        ])
+        .unwrap();
+        assert_eq!(Input::from_params(&p).unwrap().client_id, "app");
+    }
+}
