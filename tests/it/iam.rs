@@ -2,7 +2,7 @@
 //! Each takes a running server's base URL and the bootstrap administrator's
 //! keys, so any harness (SQLite, PostgreSQL) can run them once it starts a
 //! server with a real store.
-#![allow(dead_code)] // called from the server harness once the store lands
+
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -405,4 +405,51 @@ pub async fn oidc_provider_lifecycle(c: &IamClient) {
     )
     .await
     .assert_error(400, "InvalidInput");
+}
+
+async fn on_every_backend<F, Fut>(tweak: fn(&mut stsgate::config::Settings), scenario: F)
+where
+    F: Fn(IamClient) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in crate::support::backends().await {
+        let server = crate::harness::TestServer::start(&db, tweak).await;
+        let admin = server.admin_creds();
+        scenario(IamClient::new(&server.base, &admin.akid, &admin.secret)).await;
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn roles_on_every_backend() {
+    on_every_backend(|_| {}, |c| async move {
+        role_lifecycle(&c).await;
+        role_validation(&c).await;
+        role_pagination(&c).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn oidc_providers_on_every_backend() {
+    on_every_backend(|_| {}, |c| async move { oidc_provider_lifecycle(&c).await }).await;
+}
+
+#[tokio::test]
+async fn roles_per_account_quota_is_a_setting() {
+    on_every_backend(|s| s.max_roles_per_account = 2, |c| async move {
+        for name in ["q1", "q2"] {
+            c.call("CreateRole", &[("RoleName", name), ("AssumeRolePolicyDocument", TRUST)]).await.assert_ok();
+        }
+        let r = c.call("CreateRole", &[("RoleName", "q3"), ("AssumeRolePolicyDocument", TRUST)]).await;
+        r.assert_error(409, "LimitExceeded");
+        assert!(r.body.contains("RolesPerAccount: 2"), "{}", r.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn default_role_quota_is_500() {
+    assert_eq!(stsgate::config::Settings::default().max_roles_per_account, 500);
 }
