@@ -53,7 +53,11 @@ pub async fn bootstrap(
     let access_key_id = new_id(IdKind::LongTermKey, &mut rng);
     let secret = Secret::new(new_secret(&mut rng));
     let key = AccessKey {
-        secret_sealed: master.seal(&mut rng, access_key_id.as_bytes(), secret.expose().as_bytes()),
+        secret_sealed: master.seal(
+            &mut rng,
+            access_key_id.as_bytes(),
+            secret.expose().as_bytes(),
+        ),
         access_key_id: access_key_id.clone(),
         account: account.clone(),
         user_name: user.name.clone(),
@@ -69,9 +73,9 @@ pub async fn bootstrap(
             access_key_id,
             secret_access_key: secret,
         }),
-        Err(StoreError::AlreadyBootstrapped) => {
-            Err(BootstrapError::AlreadyBootstrapped(store.accounts().await.unwrap_or_default()))
-        }
+        Err(StoreError::AlreadyBootstrapped) => Err(BootstrapError::AlreadyBootstrapped(
+            store.accounts().await.unwrap_or_default(),
+        )),
         Err(e) => Err(BootstrapError::Store(e.to_string())),
     }
 }

@@ -45,7 +45,10 @@ pub async fn seed(state: &AppState, issuer: &str) -> Result<DemoInfo, String> {
         }
         Err(BootstrapError::Store(e)) => return Err(e),
     };
-    let host_path = issuer.strip_prefix("http://").or_else(|| issuer.strip_prefix("https://")).unwrap_or(issuer);
+    let host_path = issuer
+        .strip_prefix("http://")
+        .or_else(|| issuer.strip_prefix("https://"))
+        .unwrap_or(issuer);
     let provider_arn = oidc_provider_arn(&account, host_path);
     ignore_exists(
         store
@@ -57,7 +60,10 @@ pub async fn seed(state: &AppState, issuer: &str) -> Result<DemoInfo, String> {
                     client_ids: vec![DEMO_CLIENT_ID.to_string()],
                     thumbprints: Vec::new(),
                     created: now,
-                    tags: vec![Tag { key: "stsgate".into(), value: "demo".into() }],
+                    tags: vec![Tag {
+                        key: "stsgate".into(),
+                        value: "demo".into(),
+                    }],
                 },
                 100,
             )
@@ -73,7 +79,10 @@ pub async fn seed(state: &AppState, issuer: &str) -> Result<DemoInfo, String> {
         }]
     });
     let arn = role_arn(&account, "/", DEMO_ROLE);
-    let existing = store.get_role(&account, DEMO_ROLE).await.map_err(|e| e.to_string())?;
+    let existing = store
+        .get_role(&account, DEMO_ROLE)
+        .await
+        .map_err(|e| e.to_string())?;
     match existing {
         Some(_) => store
             .update_assume_role_policy(&account, DEMO_ROLE, &trust.to_string())
@@ -108,12 +117,20 @@ pub async fn seed(state: &AppState, issuer: &str) -> Result<DemoInfo, String> {
         .put_role_policy(
             &account,
             DEMO_ROLE,
-            &InlinePolicy { name: "demo-read-roles".into(), document: permissions.to_string() },
+            &InlinePolicy {
+                name: "demo-read-roles".into(),
+                document: permissions.to_string(),
+            },
             10240,
         )
         .await
         .map_err(|e| e.to_string())?;
-    Ok(DemoInfo { account, role_arn: arn, issuer: issuer.to_string(), admin })
+    Ok(DemoInfo {
+        account,
+        role_arn: arn,
+        issuer: issuer.to_string(),
+        admin,
+    })
 }
 
 /// The copy-paste block printed at start-up.

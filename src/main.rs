@@ -16,7 +16,11 @@ use stsgate::mock_idp::MockIdp;
 use stsgate::{demo, http, service};
 
 #[derive(Parser)]
-#[command(name = "stsgate", version, about = "Identity federation gateway speaking the AWS STS and IAM APIs")]
+#[command(
+    name = "stsgate",
+    version,
+    about = "Identity federation gateway speaking the AWS STS and IAM APIs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,18 +109,31 @@ fn settings(store: &StoreArgs, over: Overrides) -> Result<Settings, String> {
         Some(path) => FileConfig::load(path)?,
         None => FileConfig::default(),
     };
-    Settings::resolve(file, Overrides { data_dir: store.data_dir.clone(), database_url: store.database_url.clone(), ..over })
+    Settings::resolve(
+        file,
+        Overrides {
+            data_dir: store.data_dir.clone(),
+            database_url: store.database_url.clone(),
+            ..over
+        },
+    )
 }
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STSGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,actix_server=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
@@ -149,7 +166,11 @@ async fn serve(args: ServeArgs) -> ExitCode {
         Err(e) => return fail(format!("cannot read the listen address: {e}")),
     };
     let base_url = settings.public_url.clone().unwrap_or_else(|| {
-        let host = if local.ip().is_unspecified() { "127.0.0.1".to_string() } else { local.ip().to_string() };
+        let host = if local.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            local.ip().to_string()
+        };
         format!("http://{host}:{}", local.port())
     });
     let (state, cached) = match service::build_state(settings).await {
@@ -194,12 +215,22 @@ async fn serve(args: ServeArgs) -> ExitCode {
 
 async fn run_bootstrap(args: BootstrapArgs) -> ExitCode {
     let Some(account) = AccountId::parse(&args.account_id) else {
-        return fail(format!("invalid --account-id '{}': expected 12 digits", args.account_id));
+        return fail(format!(
+            "invalid --account-id '{}': expected 12 digits",
+            args.account_id
+        ));
     };
     let mut v = stsgate::core::validate::Validator::new();
-    v.check("UserName", &args.user_name, &stsgate::core::validate::USER_NAME);
+    v.check(
+        "UserName",
+        &args.user_name,
+        &stsgate::core::validate::USER_NAME,
+    );
     if let Err(e) = v.finish() {
-        return fail(format!("invalid --user-name '{}': {}", args.user_name, e.message));
+        return fail(format!(
+            "invalid --user-name '{}': {}",
+            args.user_name, e.message
+        ));
     }
     let settings = match settings(&args.store, Overrides::default()) {
         Ok(s) => s,
@@ -234,7 +265,11 @@ async fn run_bootstrap(args: BootstrapArgs) -> ExitCode {
         }
         Err(BootstrapError::AlreadyBootstrapped(accounts)) => fail(format!(
             "this store is already bootstrapped (account {}); bootstrap runs once per store",
-            accounts.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")
+            accounts
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         Err(BootstrapError::Store(e)) => fail(format!("bootstrap failed: {e}")),
     }
@@ -254,10 +289,11 @@ async fn run_mock_idp(args: MockIdpArgs) -> ExitCode {
     let issuer = args.issuer.unwrap_or_else(|| format!("{scheme}://{local}"));
     let tls = if args.tls {
         let host = local.ip().to_string();
-        let (config, thumbprint) = match stsgate::mock_idp::self_signed_tls(&[host.as_str(), "localhost"]) {
-            Ok(t) => t,
-            Err(e) => return fail(format!("cannot create a TLS certificate: {e}")),
-        };
+        let (config, thumbprint) =
+            match stsgate::mock_idp::self_signed_tls(&[host.as_str(), "localhost"]) {
+                Ok(t) => t,
+                Err(e) => return fail(format!("cannot create a TLS certificate: {e}")),
+            };
         println!("TLS certificate thumbprint (SHA-1): {thumbprint}");
         Some(config)
     } else {

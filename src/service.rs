@@ -15,8 +15,12 @@ use crate::store::sql::SqlStore;
 /// Open the configured store (SQLite in the data dir unless a database URL is
 /// given), wrapped in the cache.
 pub async fn open_store(settings: &Settings) -> Result<Arc<CachedStore>, String> {
-    std::fs::create_dir_all(&settings.data_dir)
-        .map_err(|e| format!("cannot create data dir {}: {e}", settings.data_dir.display()))?;
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        format!(
+            "cannot create data dir {}: {e}",
+            settings.data_dir.display()
+        )
+    })?;
     let sql = SqlStore::open(settings.database_url.as_deref(), &settings.data_dir)
         .await
         .map_err(|e| format!("cannot open store: {e}"))?;
@@ -43,6 +47,9 @@ pub async fn build_state(settings: Settings) -> Result<(Arc<AppState>, Arc<Cache
 }
 
 /// Poll for writes from other nodes (PostgreSQL deployments) and drop caches.
-pub fn start_cache_invalidation(cached: &Arc<CachedStore>, settings: &Settings) -> tokio::task::JoinHandle<()> {
+pub fn start_cache_invalidation(
+    cached: &Arc<CachedStore>,
+    settings: &Settings,
+) -> tokio::task::JoinHandle<()> {
     cached.spawn_invalidation(Duration::from_millis(settings.cache_refresh_ms.max(50)))
 }

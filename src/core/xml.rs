@@ -43,15 +43,14 @@ impl Service {
     }
 }
 
-/// Append `text` with the five XML special characters escaped.
+/// Append `text` escaped for element content (`&`, `<`, `>`; quotes need no
+/// escaping outside attributes, and AWS sends them literally).
 pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             // Control characters other than TAB/LF/CR are not legal XML 1.0.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {
                 let _ = write!(out, "&#x{:X};", c as u32);
@@ -201,7 +200,7 @@ mod tests {
     fn escapes_markup_and_control_characters() {
         let mut s = String::new();
         escape_into(&mut s, "a<b>&\"c'\u{1}");
-        assert_eq!(s, "a&lt;b&gt;&amp;&quot;c&apos;&#x1;");
+        assert_eq!(s, "a&lt;b&gt;&amp;\"c'&#x1;");
     }
 
     #[test]

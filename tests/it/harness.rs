@@ -45,7 +45,15 @@ impl TestServer {
         tweak(&mut settings);
         let (state, _cached) = service::build_state(settings).await.expect("build state");
         let account = AccountId::parse(ACCOUNT).unwrap();
-        let admin = match bootstrap(state.store.as_ref(), &state.master, &account, "admin", state.now()).await {
+        let admin = match bootstrap(
+            state.store.as_ref(),
+            &state.master,
+            &account,
+            "admin",
+            state.now(),
+        )
+        .await
+        {
             Ok(a) => a,
             Err(_) => BootstrapOutput {
                 account_id: ACCOUNT.into(),
@@ -60,7 +68,12 @@ impl TestServer {
         let server = http::run(listener, state.clone(), |_| {}).unwrap();
         let handle = server.handle();
         tokio::spawn(server);
-        TestServer { base, state, admin, handle }
+        TestServer {
+            base,
+            state,
+            admin,
+            handle,
+        }
     }
 
     pub async fn stop(self) {
@@ -80,7 +93,10 @@ impl TestServer {
         let body = form(params);
         let resp = http_client()
             .post(format!("{}/", self.base))
-            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .header(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
             .body(body)
             .send()
             .await
@@ -101,11 +117,23 @@ impl TestServer {
     }
 
     /// A form POST signed with `aws-sigv4` for `service` (`iam` or `sts`).
-    pub async fn signed(&self, creds: &Creds, service: &str, params: &[(&str, &str)]) -> (u16, String) {
-        self.signed_at(creds, service, params, SystemTime::now()).await
+    pub async fn signed(
+        &self,
+        creds: &Creds,
+        service: &str,
+        params: &[(&str, &str)],
+    ) -> (u16, String) {
+        self.signed_at(creds, service, params, SystemTime::now())
+            .await
     }
 
-    pub async fn signed_at(&self, creds: &Creds, service: &str, params: &[(&str, &str)], at: SystemTime) -> (u16, String) {
+    pub async fn signed_at(
+        &self,
+        creds: &Creds,
+        service: &str,
+        params: &[(&str, &str)],
+        at: SystemTime,
+    ) -> (u16, String) {
         let body = form(params);
         let url = format!("{}/", self.base);
         let host = self.base.trim_start_matches("http://").to_string();
@@ -145,14 +173,33 @@ pub fn http_client() -> reqwest::Client {
 }
 
 pub fn form(params: &[(&str, &str)]) -> String {
-    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
-    params.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    params
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
-fn sign(creds: &Creds, service: &str, url: &str, host: &str, body: &[u8], at: SystemTime) -> Vec<(String, String)> {
+fn sign(
+    creds: &Creds,
+    service: &str,
+    url: &str,
+    host: &str,
+    body: &[u8],
+    at: SystemTime,
+) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use aws_sigv4::sign::v4::SigningParams;
-    let c = aws_credential_types::Credentials::new(&creds.akid, &creds.secret, creds.token.clone(), None, "test");
+    let c = aws_credential_types::Credentials::new(
+        &creds.akid,
+        &creds.secret,
+        creds.token.clone(),
+        None,
+        "test",
+    );
     let identity: aws_smithy_runtime_api::client::identity::Identity = c.into();
     let params = SigningParams::builder()
         .identity(&identity)
@@ -163,11 +210,27 @@ fn sign(creds: &Creds, service: &str, url: &str, host: &str, body: &[u8], at: Sy
         .build()
         .unwrap()
         .into();
-    let headers = [("host", host), ("content-type", "application/x-www-form-urlencoded; charset=utf-8")];
-    let req = SignableRequest::new("POST", url, headers.iter().copied(), SignableBody::Bytes(body)).unwrap();
+    let headers = [
+        ("host", host),
+        (
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
+    ];
+    let req = SignableRequest::new(
+        "POST",
+        url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .unwrap();
     let (instructions, _) = sign(req, &params).unwrap().into_parts();
     let mut out: Vec<(String, String)> = vec![("content-type".into(), headers[1].1.into())];
-    out.extend(instructions.headers().map(|(a, b)| (a.to_string(), b.to_string())));
+    out.extend(
+        instructions
+            .headers()
+            .map(|(a, b)| (a.to_string(), b.to_string())),
+    );
     out
 }
 
@@ -183,10 +246,16 @@ impl TestIdp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let issuer = format!("http://{}", listener.local_addr().unwrap());
         let idp = Arc::new(MockIdp::new(issuer.clone()).unwrap());
-        let server = stsgate::mock_idp::serve(listener, idp.clone(), None).await.unwrap();
+        let server = stsgate::mock_idp::serve(listener, idp.clone(), None)
+            .await
+            .unwrap();
         let handle = server.handle();
         tokio::spawn(server);
-        TestIdp { issuer, idp, handle }
+        TestIdp {
+            issuer,
+            idp,
+            handle,
+        }
     }
 
     pub async fn stop(self) {
@@ -195,7 +264,10 @@ impl TestIdp {
 
     /// Mint an RS256 ID token with `claims` over the defaults (aud demo-app, sub demo-user).
     pub fn mint(&self, claims: serde_json::Value) -> String {
-        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
         self.idp.mint(claims, "RS256", now).unwrap()
     }
 }
@@ -205,7 +277,13 @@ pub fn xml_field(body: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
     let start = body.find(&open)? + open.len();
     let end = body[start..].find(&format!("</{tag}>"))? + start;
-    Some(body[start..end].replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+    Some(
+        body[start..end]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
 }
 
 pub fn error_code(body: &str) -> String {

@@ -3,7 +3,6 @@
 //! keys, so any harness (SQLite, PostgreSQL) can run them once it starts a
 //! server with a real store.
 
-
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use stsgate::core::sigv4::sign_headers;
@@ -423,11 +422,14 @@ where
 
 #[tokio::test]
 async fn roles_on_every_backend() {
-    on_every_backend(|_| {}, |c| async move {
-        role_lifecycle(&c).await;
-        role_validation(&c).await;
-        role_pagination(&c).await;
-    })
+    on_every_backend(
+        |_| {},
+        |c| async move {
+            role_lifecycle(&c).await;
+            role_validation(&c).await;
+            role_pagination(&c).await;
+        },
+    )
     .await;
 }
 
@@ -438,18 +440,34 @@ async fn oidc_providers_on_every_backend() {
 
 #[tokio::test]
 async fn roles_per_account_quota_is_a_setting() {
-    on_every_backend(|s| s.max_roles_per_account = 2, |c| async move {
-        for name in ["q1", "q2"] {
-            c.call("CreateRole", &[("RoleName", name), ("AssumeRolePolicyDocument", TRUST)]).await.assert_ok();
-        }
-        let r = c.call("CreateRole", &[("RoleName", "q3"), ("AssumeRolePolicyDocument", TRUST)]).await;
-        r.assert_error(409, "LimitExceeded");
-        assert!(r.body.contains("RolesPerAccount: 2"), "{}", r.body);
-    })
+    on_every_backend(
+        |s| s.max_roles_per_account = 2,
+        |c| async move {
+            for name in ["q1", "q2"] {
+                c.call(
+                    "CreateRole",
+                    &[("RoleName", name), ("AssumeRolePolicyDocument", TRUST)],
+                )
+                .await
+                .assert_ok();
+            }
+            let r = c
+                .call(
+                    "CreateRole",
+                    &[("RoleName", "q3"), ("AssumeRolePolicyDocument", TRUST)],
+                )
+                .await;
+            r.assert_error(409, "LimitExceeded");
+            assert!(r.body.contains("RolesPerAccount: 2"), "{}", r.body);
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn default_role_quota_is_500() {
-    assert_eq!(stsgate::config::Settings::default().max_roles_per_account, 500);
+    assert_eq!(
+        stsgate::config::Settings::default().max_roles_per_account,
+        500
+    );
 }

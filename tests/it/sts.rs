@@ -115,18 +115,34 @@ async fn sdk_web_identity_then_caller_identity_on_every_backend() {
         assert_eq!(out.subject_from_web_identity_token(), Some("user-123456"));
         assert_eq!(out.audience(), Some("demo-app"));
         let host = idp.issuer.trim_start_matches("http://");
-        assert_eq!(out.provider(), Some(format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host}").as_str()));
+        assert_eq!(
+            out.provider(),
+            Some(format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host}").as_str())
+        );
         let aru = out.assumed_role_user().unwrap();
-        assert_eq!(aru.arn(), format!("arn:aws:sts::{ACCOUNT}:assumed-role/web/alice"));
-        assert!(aru.assumed_role_id().starts_with("AROA") && aru.assumed_role_id().ends_with(":alice"));
+        assert_eq!(
+            aru.arn(),
+            format!("arn:aws:sts::{ACCOUNT}:assumed-role/web/alice")
+        );
+        assert!(
+            aru.assumed_role_id().starts_with("AROA") && aru.assumed_role_id().ends_with(":alice")
+        );
 
         let creds = Creds {
             akid: c.access_key_id().into(),
             secret: c.secret_access_key().into(),
             token: Some(c.session_token().into()),
         };
-        let me = server.sts(Some(&creds)).get_caller_identity().send().await.expect("caller identity");
-        assert_eq!(me.arn(), Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/web/alice").as_str()));
+        let me = server
+            .sts(Some(&creds))
+            .get_caller_identity()
+            .send()
+            .await
+            .expect("caller identity");
+        assert_eq!(
+            me.arn(),
+            Some(format!("arn:aws:sts::{ACCOUNT}:assumed-role/web/alice").as_str())
+        );
         assert_eq!(me.account(), Some(ACCOUNT));
         assert_eq!(me.user_id(), Some(aru.assumed_role_id()));
         server.stop().await;
@@ -148,15 +164,26 @@ async fn response_fields_timestamps_and_packed_size() {
     p.push(("DurationSeconds", "900"));
     let (status, body) = server.post(&p).await;
     assert_eq!(status, 200, "{body}");
-    assert!(body.starts_with("<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"));
+    assert!(body.starts_with(
+        "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+    ));
     let exp = xml_field(&body, "Expiration").unwrap();
     assert!(exp.ends_with('Z') && exp.len() == 20, "{exp}");
     let expires = stsgate::core::time::parse_iso8601(&exp).unwrap();
     let now = server.state.now();
-    assert!((expires - now - 900).abs() <= 5, "expiry {expires} vs now {now}");
-    let packed: u32 = xml_field(&body, "PackedPolicySize").unwrap().parse().unwrap();
+    assert!(
+        (expires - now - 900).abs() <= 5,
+        "expiry {expires} vs now {now}"
+    );
+    let packed: u32 = xml_field(&body, "PackedPolicySize")
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(packed > 0 && packed <= 100);
-    assert_eq!(xml_field(&body, "SubjectFromWebIdentityToken").as_deref(), Some("subject-1"));
+    assert_eq!(
+        xml_field(&body, "SubjectFromWebIdentityToken").as_deref(),
+        Some("subject-1")
+    );
     assert!(xml_field(&body, "RequestId").is_some());
     server.stop().await;
     idp.stop().await;
@@ -182,23 +209,49 @@ async fn session_policy_narrows_role_permissions() {
         secret: xml_field(&body, "SecretAccessKey").unwrap(),
         token: Some(xml_field(&body, "SessionToken").unwrap()),
     };
-    let (status, body) = server.signed(&creds, "iam", &[("Action", "ListRoles"), ("Version", "2010-05-08")]).await;
+    let (status, body) = server
+        .signed(
+            &creds,
+            "iam",
+            &[("Action", "ListRoles"), ("Version", "2010-05-08")],
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) =
-        server.signed(&creds, "iam", &[("Action", "GetRole"), ("Version", "2010-05-08"), ("RoleName", "web")]).await;
+    let (status, body) = server
+        .signed(
+            &creds,
+            "iam",
+            &[
+                ("Action", "GetRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "web"),
+            ],
+        )
+        .await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(error_code(&body), "AccessDenied");
-    assert!(body.contains("because no session policy allows the iam:GetRole action"), "{body}");
+    assert!(
+        body.contains("because no session policy allows the iam:GetRole action"),
+        "{body}"
+    );
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
     let (status, body) = server
         .signed(
             &creds,
             "iam",
-            &[("Action", "CreateRole"), ("Version", "2010-05-08"), ("RoleName", "x"), ("AssumeRolePolicyDocument", trust)],
+            &[
+                ("Action", "CreateRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "x"),
+                ("AssumeRolePolicyDocument", trust),
+            ],
         )
         .await;
     assert_eq!(status, 403, "{body}");
-    assert!(body.contains("because no identity-based policy allows the iam:CreateRole action"), "{body}");
+    assert!(
+        body.contains("because no identity-based policy allows the iam:CreateRole action"),
+        "{body}"
+    );
     server.stop().await;
     idp.stop().await;
     db.cleanup().await;
@@ -230,19 +283,31 @@ async fn expired_and_tampered_session_credentials() {
     chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
     tampered.token = Some(chars.into_iter().collect());
     let (status, body) = server.signed(&tampered, "sts", &gci).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "InvalidClientTokenId"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "InvalidClientTokenId"),
+        "{body}"
+    );
 
     let mut other_key = creds.clone();
     other_key.akid = "ASIAAAAAAAAAAAAAAAAA".into();
     let (status, body) = server.signed(&other_key, "sts", &gci).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "InvalidClientTokenId"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "InvalidClientTokenId"),
+        "{body}"
+    );
 
     // Fifteen minutes and a second later the session is over; sign "now" by
     // the server's moved clock so only expiry can fail.
     server.state.clock.advance(901);
     let at = std::time::SystemTime::now() + std::time::Duration::from_secs(901);
     let (status, body) = server.signed_at(&creds, "sts", &gci, at).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "ExpiredToken"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "ExpiredToken"),
+        "{body}"
+    );
     assert!(body.contains("The security token included in the request is expired"));
     server.stop().await;
     idp.stop().await;
@@ -256,61 +321,113 @@ async fn trust_policy_and_token_failures() {
     let idp = TestIdp::start().await;
     let role = setup_web_role(&server, &idp).await;
     let count_roles = || async {
-        let (_, body) = server.signed(&server.admin_creds(), "iam", &[("Action", "ListRoles"), ("Version", "2010-05-08")]).await;
+        let (_, body) = server
+            .signed(
+                &server.admin_creds(),
+                "iam",
+                &[("Action", "ListRoles"), ("Version", "2010-05-08")],
+            )
+            .await;
         body.matches("<RoleName>").count()
     };
     let before = count_roles().await;
 
     // Audience not registered for the provider.
     let t = idp.mint(json!({"aud": "other-app"}));
-    let (status, body) = server.post(&web_params(&role, &t, "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "InvalidIdentityToken"), "{body}");
+    let (status, body) = server.post(&web_params(&role, &t, "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "InvalidIdentityToken"),
+        "{body}"
+    );
 
     // Unknown issuer.
     let t = idp.mint(json!({"iss": "https://unknown.example.com"}));
-    let (status, body) = server.post(&web_params(&role, &t, "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "InvalidIdentityToken"), "{body}");
-    assert!(body.contains("No OpenIDConnect provider found in your account for https://unknown.example.com"));
+    let (status, body) = server.post(&web_params(&role, &t, "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "InvalidIdentityToken"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "No OpenIDConnect provider found in your account for https://unknown.example.com"
+    ));
 
     // Expired token.
     let now = server.state.now();
     let t = idp.mint(json!({"iat": now - 7200, "exp": now - 3600}));
-    let (status, body) = server.post(&web_params(&role, &t, "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "ExpiredTokenException"), "{body}");
+    let (status, body) = server.post(&web_params(&role, &t, "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "ExpiredTokenException"),
+        "{body}"
+    );
 
     // Garbage.
-    let (status, body) = server.post(&web_params(&role, "not.a.jwt", "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "InvalidIdentityToken"), "{body}");
+    let (status, body) = server.post(&web_params(&role, "not.a.jwt", "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "InvalidIdentityToken"),
+        "{body}"
+    );
 
     // Unknown role, and a role whose trust policy does not name this provider.
     let t = idp.mint(json!({}));
     let missing = format!("arn:aws:iam::{ACCOUNT}:role/apps/missing");
-    let (status, body) = server.post(&web_params(&missing, &t, "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "AccessDenied"), "{body}");
+    let (status, body) = server.post(&web_params(&missing, &t, "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "AccessDenied"),
+        "{body}"
+    );
     let wrong_path = format!("arn:aws:iam::{ACCOUNT}:role/web");
-    let (status, body) = server.post(&web_params(&wrong_path, &t, "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "AccessDenied"), "{body}");
+    let (status, body) = server.post(&web_params(&wrong_path, &t, "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "AccessDenied"),
+        "{body}"
+    );
 
     // DurationSeconds over the role's MaxSessionDuration (7200).
-    let mut p = web_params(&role, &t, "s");
+    let mut p = web_params(&role, &t, "ss");
     p.push(("DurationSeconds", "7201"));
     let (status, body) = server.post(&p).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "ValidationError"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "ValidationError"),
+        "{body}"
+    );
     assert!(body.contains("exceeds the MaxSessionDuration"));
 
     // Malformed session policy.
-    let mut p = web_params(&role, &t, "s");
+    let mut p = web_params(&role, &t, "ss");
     p.push(("Policy", "{\"Version\":\"2012-10-17\",\"Statement\":["));
     let (status, body) = server.post(&p).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "MalformedPolicyDocument"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "MalformedPolicyDocument"),
+        "{body}"
+    );
 
     // Missing and bad parameters, all reported at once.
     let (status, body) = server
-        .post(&[("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleSessionName", "x")])
+        .post(&[
+            ("Action", "AssumeRoleWithWebIdentity"),
+            ("Version", "2011-06-15"),
+            ("RoleSessionName", "x"),
+        ])
         .await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "ValidationError"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "ValidationError"),
+        "{body}"
+    );
     assert!(body.contains("3 validation errors detected"), "{body}");
-    assert!(body.contains("'roleArn'") && body.contains("'webIdentityToken'") && body.contains("'roleSessionName'"));
+    assert!(
+        body.contains("'roleArn'")
+            && body.contains("'webIdentityToken'")
+            && body.contains("'roleSessionName'")
+    );
 
     assert_eq!(count_roles().await, before, "failed calls must not write");
     server.stop().await;
@@ -339,21 +456,40 @@ async fn google_tokens_need_no_iam_provider() {
         .signed(
             &server.admin_creds(),
             "iam",
-            &[("Action", "CreateRole"), ("Version", "2010-05-08"), ("RoleName", "google"), ("AssumeRolePolicyDocument", &trust)],
+            &[
+                ("Action", "CreateRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "google"),
+                ("AssumeRolePolicyDocument", &trust),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");
     let role = format!("arn:aws:iam::{ACCOUNT}:role/google");
-    let t = idp.mint(json!({"iss": "https://accounts.google.com", "aud": "android-client",
-                            "azp": "web-client.apps.googleusercontent.com", "sub": "1234567890"}));
-    let (status, body) = server.post(&web_params(&role, &t, "g")).await;
+    let t = idp.mint(
+        json!({"iss": "https://accounts.google.com", "aud": "android-client",
+                            "azp": "web-client.apps.googleusercontent.com", "sub": "1234567890"}),
+    );
+    let (status, body) = server.post(&web_params(&role, &t, "gg")).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(xml_field(&body, "Audience").as_deref(), Some("web-client.apps.googleusercontent.com"));
-    assert_eq!(xml_field(&body, "Provider").as_deref(), Some("accounts.google.com"));
+    assert_eq!(
+        xml_field(&body, "Audience").as_deref(),
+        Some("web-client.apps.googleusercontent.com")
+    );
+    assert_eq!(
+        xml_field(&body, "Provider").as_deref(),
+        Some("accounts.google.com")
+    );
     // Same token shape but a different azp fails the trust condition.
-    let t = idp.mint(json!({"iss": "https://accounts.google.com", "aud": "android-client", "azp": "evil"}));
-    let (status, body) = server.post(&web_params(&role, &t, "g")).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "AccessDenied"), "{body}");
+    let t = idp.mint(
+        json!({"iss": "https://accounts.google.com", "aud": "android-client", "azp": "evil"}),
+    );
+    let (status, body) = server.post(&web_params(&role, &t, "gg")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "AccessDenied"),
+        "{body}"
+    );
     server.stop().await;
     idp.stop().await;
     db.cleanup().await;
@@ -384,16 +520,25 @@ async fn provider_url_with_port_and_path_keys_the_trust_policy() {
         .signed(
             &server.admin_creds(),
             "iam",
-            &[("Action", "UpdateAssumeRolePolicy"), ("Version", "2010-05-08"), ("RoleName", "web"), ("PolicyDocument", &trust)],
+            &[
+                ("Action", "UpdateAssumeRolePolicy"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "web"),
+                ("PolicyDocument", &trust),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");
     let ok = idp.mint(json!({"sub": "only-me"}));
-    let (status, body) = server.post(&web_params(&role, &ok, "s")).await;
+    let (status, body) = server.post(&web_params(&role, &ok, "ss")).await;
     assert_eq!(status, 200, "{body}");
     let other = idp.mint(json!({"sub": "someone-else"}));
-    let (status, body) = server.post(&web_params(&role, &other, "s")).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "AccessDenied"), "{body}");
+    let (status, body) = server.post(&web_params(&role, &other, "ss")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "AccessDenied"),
+        "{body}"
+    );
     server.stop().await;
     idp.stop().await;
     db.cleanup().await;

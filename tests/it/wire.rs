@@ -13,20 +13,44 @@ async fn bad_requests_get_aws_error_envelopes() {
     let db = TestDb::sqlite().await;
     let s = TestServer::start(&db, |_| {}).await;
 
-    let (status, body) = s.post(&[("Action", "Frobnicate"), ("Version", "2011-06-15")]).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "InvalidAction"), "{body}");
+    let (status, body) = s
+        .post(&[("Action", "Frobnicate"), ("Version", "2011-06-15")])
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "InvalidAction"),
+        "{body}"
+    );
     assert!(body.contains("Could not find operation Frobnicate for version 2011-06-15"));
 
-    let (status, body) = s.post(&[("Action", "GetCallerIdentity"), ("Version", "2011-06-14")]).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "InvalidAction"), "{body}");
+    let (status, body) = s
+        .post(&[("Action", "GetCallerIdentity"), ("Version", "2011-06-14")])
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "InvalidAction"),
+        "{body}"
+    );
 
     let (status, body) = s.post(&[("Version", "2011-06-15")]).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "MissingAction"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "MissingAction"),
+        "{body}"
+    );
 
-    let (status, body) = s.post_raw(b"Action=GetCallerIdentity&Version=2011-06-15&Action=GetCallerIdentity".to_vec()).await;
-    assert_eq!((status, error_code(&body).as_str()), (400, "ValidationError"), "{body}");
+    let (status, body) = s
+        .post_raw(b"Action=GetCallerIdentity&Version=2011-06-15&Action=GetCallerIdentity".to_vec())
+        .await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "ValidationError"),
+        "{body}"
+    );
 
-    let (status, body) = s.post_raw(b"Action=GetCallerIdentity&Version=2011-06-15&X=%ff%fe".to_vec()).await;
+    let (status, body) = s
+        .post_raw(b"Action=GetCallerIdentity&Version=2011-06-15&X=%ff%fe".to_vec())
+        .await;
     assert_eq!(error_code(&body), "MalformedQueryString", "{body}");
     assert_eq!(status, 404);
 
@@ -37,9 +61,15 @@ async fn bad_requests_get_aws_error_envelopes() {
 
     // Unsigned call to a signed action.
     let (status, body) = s.post(&GCI).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "MissingAuthenticationToken"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "MissingAuthenticationToken"),
+        "{body}"
+    );
     assert!(body.contains("<Type>Sender</Type>"));
-    assert!(body.starts_with("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"));
+    assert!(
+        body.starts_with("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">")
+    );
 
     s.stop().await;
     db.cleanup().await;
@@ -62,9 +92,16 @@ async fn body_limit_refuses_oversized_but_fits_saml_sized_requests() {
         .await;
     assert_ne!(error_code(&body), "RequestEntityTooLarge", "{body}");
     assert!(status < 500);
-    let huge = format!("Action=GetCallerIdentity&Version=2011-06-15&Pad={}", "a".repeat(2 * 1024 * 1024));
+    let huge = format!(
+        "Action=GetCallerIdentity&Version=2011-06-15&Pad={}",
+        "a".repeat(2 * 1024 * 1024)
+    );
     let (status, body) = s.post_raw(huge.into_bytes()).await;
-    assert_eq!((status, error_code(&body).as_str()), (413, "RequestEntityTooLarge"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (413, "RequestEntityTooLarge"),
+        "{body}"
+    );
     s.stop().await;
     db.cleanup().await;
 }
@@ -77,7 +114,10 @@ async fn sigv4_outcomes_over_http() {
 
     let (status, body) = s.signed(&admin, "sts", &GCI).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(xml_field(&body, "Arn").unwrap(), format!("arn:aws:iam::{ACCOUNT}:user/admin"));
+    assert_eq!(
+        xml_field(&body, "Arn").unwrap(),
+        format!("arn:aws:iam::{ACCOUNT}:user/admin")
+    );
     assert!(xml_field(&body, "UserId").unwrap().starts_with("AIDA"));
     assert_eq!(xml_field(&body, "Account").unwrap(), ACCOUNT);
 
@@ -85,37 +125,79 @@ async fn sigv4_outcomes_over_http() {
     let (status, body) = s.signed(&admin, "iam", &GCI).await;
     assert_eq!(status, 200, "{body}");
 
-    let wrong_secret = Creds { secret: "x".repeat(40), ..admin.clone() };
+    let wrong_secret = Creds {
+        secret: "x".repeat(40),
+        ..admin.clone()
+    };
     let (status, body) = s.signed(&wrong_secret, "sts", &GCI).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "SignatureDoesNotMatch"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "SignatureDoesNotMatch"),
+        "{body}"
+    );
 
-    let unknown = Creds { akid: "AKIAAAAAAAAAAAAAAAAA".into(), ..admin.clone() };
+    let unknown = Creds {
+        akid: "AKIAAAAAAAAAAAAAAAAA".into(),
+        ..admin.clone()
+    };
     let (status, body) = s.signed(&unknown, "sts", &GCI).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "InvalidClientTokenId"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "InvalidClientTokenId"),
+        "{body}"
+    );
 
     let past = SystemTime::now() - Duration::from_secs(20 * 60);
     let (status, body) = s.signed_at(&admin, "sts", &GCI, past).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "SignatureDoesNotMatch"), "{body}");
-    assert!(body.contains("Signature expired:") && body.contains("- 15 min.)"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "SignatureDoesNotMatch"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Signature expired:") && body.contains("- 15 min.)"),
+        "{body}"
+    );
 
     let future = SystemTime::now() + Duration::from_secs(20 * 60);
     let (status, body) = s.signed_at(&admin, "sts", &GCI, future).await;
-    assert_eq!((status, error_code(&body).as_str()), (403, "SignatureDoesNotMatch"), "{body}");
-    assert!(body.contains("Signature not yet current:") && body.contains("+ 15 min.)"), "{body}");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "SignatureDoesNotMatch"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Signature not yet current:") && body.contains("+ 15 min.)"),
+        "{body}"
+    );
 
     let resp = http_client()
         .post(format!("{}/", s.base))
-        .header("authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/sts/aws4_request")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/sts/aws4_request",
+        )
         .header("x-amz-date", "20260101T000000Z")
         .body("Action=GetCallerIdentity&Version=2011-06-15")
         .send()
         .await
         .unwrap();
     let status = resp.status().as_u16();
-    let rid = resp.headers().get("x-amzn-requestid").map(|v| v.to_str().unwrap().to_string());
+    let rid = resp
+        .headers()
+        .get("x-amzn-requestid")
+        .map(|v| v.to_str().unwrap().to_string());
     let body = resp.text().await.unwrap();
-    assert_eq!((status, error_code(&body).as_str()), (400, "IncompleteSignature"), "{body}");
-    assert_eq!(rid, xml_field(&body, "RequestId"), "header and body request ids agree");
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "IncompleteSignature"),
+        "{body}"
+    );
+    assert_eq!(
+        rid,
+        xml_field(&body, "RequestId"),
+        "header and body request ids agree"
+    );
 
     s.stop().await;
     db.cleanup().await;
@@ -123,7 +205,9 @@ async fn sigv4_outcomes_over_http() {
 
 #[tokio::test]
 async fn presigned_get_is_accepted() {
-    use aws_sigv4::http_request::{SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign};
+    use aws_sigv4::http_request::{
+        SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign,
+    };
     use aws_sigv4::sign::v4::SigningParams;
     let db = TestDb::sqlite().await;
     let s = TestServer::start(&db, |_| {}).await;
@@ -144,13 +228,25 @@ async fn presigned_get_is_accepted() {
         .build()
         .unwrap()
         .into();
-    let req = SignableRequest::new("GET", &url, [("host", host.as_str())].into_iter(), SignableBody::Bytes(b"")).unwrap();
+    let req = SignableRequest::new(
+        "GET",
+        &url,
+        [("host", host.as_str())].into_iter(),
+        SignableBody::Bytes(b""),
+    )
+    .unwrap();
     let (instructions, _) = sign(req, &params).unwrap().into_parts();
     let mut full = url.clone();
     for (k, v) in instructions.params() {
-        const UNRESERVED: &percent_encoding::AsciiSet =
-            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-        full.push_str(&format!("&{k}={}", percent_encoding::utf8_percent_encode(v, UNRESERVED)));
+        const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~');
+        full.push_str(&format!(
+            "&{k}={}",
+            percent_encoding::utf8_percent_encode(v, UNRESERVED)
+        ));
     }
     let resp = http_client().get(&full).send().await.unwrap();
     let status = resp.status().as_u16();
@@ -165,18 +261,41 @@ async fn presigned_get_is_accepted() {
 async fn health_and_state_survive_restart() {
     let db = TestDb::sqlite().await;
     let s = TestServer::start(&db, |_| {}).await;
-    let resp = http_client().get(format!("{}/healthz", s.base)).send().await.unwrap();
+    let resp = http_client()
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     let admin = s.admin_creds();
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#;
     let (status, body) = s
-        .signed(&admin, "iam", &[("Action", "CreateRole"), ("Version", "2010-05-08"), ("RoleName", "kept"), ("AssumeRolePolicyDocument", trust)])
+        .signed(
+            &admin,
+            "iam",
+            &[
+                ("Action", "CreateRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "kept"),
+                ("AssumeRolePolicyDocument", trust),
+            ],
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     s.stop().await;
 
     let s2 = TestServer::start(&db, |_| {}).await;
-    let (status, body) = s2.signed(&admin, "iam", &[("Action", "GetRole"), ("Version", "2010-05-08"), ("RoleName", "kept")]).await;
+    let (status, body) = s2
+        .signed(
+            &admin,
+            "iam",
+            &[
+                ("Action", "GetRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "kept"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(xml_field(&body, "RoleName").as_deref(), Some("kept"));
     s2.stop().await;
