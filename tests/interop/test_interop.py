@@ -209,11 +209,11 @@ def test_boto3_web_identity_then_caller_identity(gateway, web_role):
 def test_boto3_bad_token_and_audience(gateway, web_role):
     sts = unsigned_sts(gateway)
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        sts.assume_role_with_web_identity(RoleArn=web_role["role_arn"], RoleSessionName="x",
+        sts.assume_role_with_web_identity(RoleArn=web_role["role_arn"], RoleSessionName="xx",
                                           WebIdentityToken="not-a-jwt")
     assert e.value.response["Error"]["Code"] == "InvalidIdentityToken"
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        sts.assume_role_with_web_identity(RoleArn=web_role["role_arn"], RoleSessionName="x",
+        sts.assume_role_with_web_identity(RoleArn=web_role["role_arn"], RoleSessionName="xx",
                                           WebIdentityToken=mint(gateway, aud="someone-else"))
     assert e.value.response["Error"]["Code"] == "InvalidIdentityToken"
 

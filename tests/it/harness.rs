@@ -36,12 +36,14 @@ pub struct Creds {
 impl TestServer {
     /// Start a server on `db`; bootstrap the admin unless the store already has one.
     pub async fn start(db: &TestDb, tweak: impl FnOnce(&mut Settings)) -> TestServer {
-        let mut settings = Settings::default();
-        settings.data_dir = db.dir.clone();
-        settings.master_key_file = db.dir.join("master.key");
-        settings.database_url = db.url.clone();
+        let mut settings = Settings {
+            data_dir: db.dir.clone(),
+            master_key_file: db.dir.join("master.key"),
+            database_url: db.url.clone(),
+            cache_refresh_ms: 100,
+            ..Default::default()
+        };
         settings.oidc.allow_http_issuers = true;
-        settings.cache_refresh_ms = 100;
         tweak(&mut settings);
         let (state, _cached) = service::build_state(settings).await.expect("build state");
         let account = AccountId::parse(ACCOUNT).unwrap();

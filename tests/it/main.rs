@@ -1,5 +1,8 @@
 //! The one integration-test binary: modules share the harness and link once.
 
+// Test code may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 mod federation;
 mod harness;
