@@ -91,9 +91,13 @@ async fn resolve_provider(
             "No OpenIDConnect provider found in your account for {issuer}"
         ))
     };
-    let without_scheme = issuer
+    // Providers are registered without a trailing slash; some issuers (Auth0)
+    // put one in `iss`. The token must still name the issuer exactly, which
+    // the verifier checks against `issuer_url` below.
+    let registered = issuer.strip_suffix('/').unwrap_or(issuer);
+    let without_scheme = registered
         .strip_prefix("https://")
-        .or_else(|| issuer.strip_prefix("http://"))
+        .or_else(|| registered.strip_prefix("http://"))
         .ok_or_else(no_provider)?;
     let arn = oidc_provider_arn(account, without_scheme);
     let provider = ctx
@@ -105,12 +109,12 @@ async fn resolve_provider(
             tracing::error!(error = %e, "provider lookup failed");
             ApiError::internal()
         })?
-        .filter(|p| p.url == issuer)
+        .filter(|p| p.url == registered)
         .ok_or_else(no_provider)?;
     Ok(ResolvedProvider {
         spec: ProviderSpec {
             discovery_url: discovery_url_for(&provider.url),
-            issuer_url: provider.url.clone(),
+            issuer_url: issuer.to_string(),
             client_ids: Some(provider.client_ids.clone()),
             thumbprints: provider.thumbprints.clone(),
         },

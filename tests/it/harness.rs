@@ -260,8 +260,38 @@ impl TestIdp {
         }
     }
 
+    /// The same provider over https with a fresh self-signed certificate;
+    /// returns its SHA-1 thumbprint too.
+    pub async fn start_tls() -> (TestIdp, String) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let issuer = format!("https://{}", listener.local_addr().unwrap());
+        let (tls, thumbprint) =
+            stsgate::mock_idp::self_signed_tls(&["127.0.0.1", "localhost"]).unwrap();
+        let idp = Arc::new(MockIdp::new(issuer.clone()).unwrap());
+        let server = stsgate::mock_idp::serve(listener, idp.clone(), Some(tls))
+            .await
+            .unwrap();
+        let handle = server.handle();
+        tokio::spawn(server);
+        (
+            TestIdp {
+                issuer,
+                idp,
+                handle,
+            },
+            thumbprint,
+        )
+    }
+
     pub async fn stop(self) {
         self.handle.stop(true).await;
+    }
+
+    pub fn now() -> i64 {
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
     }
 
     /// Mint an RS256 ID token with `claims` over the defaults (aud demo-app, sub demo-user).

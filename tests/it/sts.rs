@@ -543,3 +543,134 @@ async fn provider_url_with_port_and_path_keys_the_trust_policy() {
     idp.stop().await;
     db.cleanup().await;
 }
+
+/// Register a self-signed https issuer with the thumbprint `pick` chooses
+/// (given the certificate's real one) and a role trusting it; try a token.
+async fn exchange_over_https(pick: impl Fn(&str) -> String) -> (u16, String) {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, |s| s.oidc.allow_http_issuers = false).await;
+    let (idp, thumbprint) = TestIdp::start_tls().await;
+    let host = idp.issuer.trim_start_matches("https://").to_string();
+    let admin = server.admin_creds();
+    let (status, body) = server
+        .signed(
+            &admin,
+            "iam",
+            &[
+                ("Action", "CreateOpenIDConnectProvider"),
+                ("Version", "2010-05-08"),
+                ("Url", &idp.issuer),
+                ("ClientIDList.member.1", "demo-app"),
+                ("ThumbprintList.member.1", &pick(&thumbprint)),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host}")},
+        "Action": "sts:AssumeRoleWithWebIdentity"}]})
+    .to_string();
+    let (status, body) = server
+        .signed(
+            &admin,
+            "iam",
+            &[
+                ("Action", "CreateRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "tls"),
+                ("AssumeRolePolicyDocument", &trust),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/tls");
+    let out = server
+        .post(&web_params(&role, &idp.mint(json!({})), "tls-session"))
+        .await;
+    server.stop().await;
+    idp.stop().await;
+    db.cleanup().await;
+    out
+}
+
+#[tokio::test]
+async fn self_signed_https_idp_is_trusted_through_its_thumbprint() {
+    let (status, body) = exchange_over_https(|real| real.to_uppercase()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(xml_field(&body, "AccessKeyId").unwrap().starts_with("ASIA"));
+
+    let (status, body) = exchange_over_https(|_| "0".repeat(40)).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "InvalidIdentityToken"),
+        "{body}"
+    );
+    assert!(body.contains("thumbprint"), "{body}");
+}
+
+#[tokio::test]
+async fn every_hostile_token_is_refused_end_to_end() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, |_| {}).await;
+    let idp = TestIdp::start().await;
+    let role = setup_web_role(&server, &idp).await;
+    for (kind, defect) in stsgate::mock_idp::HOSTILE_KINDS {
+        let (token, _) = idp
+            .idp
+            .mint_hostile(kind, json!({}), TestIdp::now())
+            .unwrap();
+        let (status, body) = server.post(&web_params(&role, &token, "attacker")).await;
+        let code = error_code(&body);
+        let expected = if *kind == "expired" {
+            "ExpiredTokenException"
+        } else if *kind == "oversized" {
+            "ValidationError"
+        } else {
+            "InvalidIdentityToken"
+        };
+        assert_eq!(
+            (status, code.as_str()),
+            (400, expected),
+            "{kind} ({defect}): {body}"
+        );
+    }
+    server.stop().await;
+    idp.stop().await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn unreachable_idp_is_an_idp_communication_error() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, |_| {}).await;
+    let idp = TestIdp::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let issuer = format!("http://{closed}");
+    let (status, body) = server
+        .signed(
+            &server.admin_creds(),
+            "iam",
+            &[
+                ("Action", "CreateOpenIDConnectProvider"),
+                ("Version", "2010-05-08"),
+                ("Url", &issuer),
+                ("ClientIDList.member.1", "demo-app"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let role = setup_web_role(&server, &idp).await;
+    let token = idp.mint(json!({"iss": issuer}));
+    let (status, body) = server.post(&web_params(&role, &token, "nobody-home")).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (400, "IDPCommunicationError"),
+        "{body}"
+    );
+    server.stop().await;
+    idp.stop().await;
+    db.cleanup().await;
+}
