@@ -158,9 +158,9 @@ pub fn instructions(base_url: &str, info: &DemoInfo) -> String {
          \x20 curl -s {base_url}/ -d Action=AssumeRoleWithWebIdentity -d Version=2011-06-15 \\\n\
          \x20   --data-urlencode RoleArn={role} -d RoleSessionName=alice --data-urlencode \"WebIdentityToken=$TOKEN\"\n\n\
          3. Or let the SDK do it (standard web-identity environment):\n\
-         \x20 echo \"$TOKEN\" > /tmp/stsgate-demo-token\n\
+         \x20 printf %s \"$TOKEN\" > /tmp/stsgate-demo-token\n\
          \x20 AWS_ROLE_ARN={role} AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/stsgate-demo-token AWS_ROLE_SESSION_NAME=alice \\\n\
-         \x20   AWS_ENDPOINT_URL_STS={base_url} AWS_REGION=us-east-1 aws sts get-caller-identity\n",
+         \x20   AWS_ENDPOINT_URL_STS={base_url} aws sts get-caller-identity --region us-east-1\n",
         issuer = info.issuer,
         role = info.role_arn,
     ));

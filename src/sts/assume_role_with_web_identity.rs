@@ -153,8 +153,12 @@ impl Action for Input {
         let session_name = v
             .required(params, "RoleSessionName", &validate::ROLE_SESSION_NAME)
             .to_string();
+        // Token files written with `echo` end in a newline that SDKs send
+        // along; a JWT never contains whitespace, so surrounding whitespace is
+        // dropped.
         let token = v
             .required(params, "WebIdentityToken", &validate::WEB_IDENTITY_TOKEN)
+            .trim()
             .to_string();
         let provider_id = v
             .optional(params, "ProviderId", &validate::PROVIDER_ID)

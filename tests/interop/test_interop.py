@@ -258,3 +258,36 @@ def test_aws_cli_iam_with_admin_keys(gateway, web_role):
     assert json.loads(r.stdout)["Role"]["Arn"] == web_role["role_arn"]
     r = aws(gateway, "iam", "get-role", "--role-name", "nope", env=env)
     assert r.returncode != 0 and "NoSuchEntity" in r.stderr
+
+
+def test_demo_prints_commands_that_work(tmp_path):
+    """`serve --demo` prints shell commands; pasted into bash they work."""
+    port = free_port()
+    data = tmp_path / "demo-data"
+    proc = subprocess.Popen(
+        [BIN, "serve", "--demo", "--listen", f"127.0.0.1:{port}", "--data-dir", str(data)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=clean_env(),
+    )
+    try:
+        printed = []
+        for line in proc.stdout:
+            printed.append(line.rstrip("\n"))
+            if "aws sts get-caller-identity" in line:
+                break
+        wait_healthy(f"http://127.0.0.1:{port}/healthz", proc)
+        # Commands are the indented lines from step 1 on; a trailing backslash
+        # continues a command on the next line, as in a shell.
+        start = next(i for i, l in enumerate(printed) if l.startswith("1. "))
+        commands = [l.strip() for l in printed[start:] if l.startswith("  ") and not l.strip().endswith(":")]
+        script = "set -euo pipefail\n" + "\n".join(
+            c if c.endswith("\\") else c + "\necho" for c in commands)
+        env = clean_env()
+        env["PATH"] = os.path.dirname(AWS_BIN) + os.pathsep + env.get("PATH", "")
+        r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert '"AssumedRoleUser"' in r.stdout  # aws sts assume-role-with-web-identity
+        assert "<AccessKeyId>ASIA" in r.stdout  # curl
+        assert f"arn:aws:sts::{ACCOUNT}:assumed-role/demo-web-identity/alice" in r.stdout  # env flow
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
