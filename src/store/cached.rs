@@ -26,17 +26,17 @@ use crate::store::{
 /// bound.
 const MAX_ENTRIES: usize = 10_000;
 
-type NameKey = (AccountId, String);
+pub(super) type NameKey = (AccountId, String);
 
 #[derive(Default)]
-struct Caches {
-    generation: u64,
-    roles: HashMap<NameKey, Option<Role>>,
-    role_policies: HashMap<NameKey, Vec<InlinePolicy>>,
-    oidc_providers: HashMap<String, Option<OidcProvider>>,
-    access_keys: HashMap<String, Option<AccessKey>>,
-    users: HashMap<NameKey, Option<User>>,
-    sealing_keys: Option<Vec<SealingKeyRecord>>,
+pub(super) struct Caches {
+    pub(super) generation: u64,
+    pub(super) roles: HashMap<NameKey, Option<Role>>,
+    pub(super) role_policies: HashMap<NameKey, Vec<InlinePolicy>>,
+    pub(super) oidc_providers: HashMap<String, Option<OidcProvider>>,
+    pub(super) access_keys: HashMap<String, Option<AccessKey>>,
+    pub(super) users: HashMap<NameKey, Option<User>>,
+    pub(super) sealing_keys: Option<Vec<SealingKeyRecord>>,
 }
 
 impl Caches {
@@ -58,12 +58,12 @@ fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, v
     map.insert(key, value);
 }
 
-fn name_key(account: &AccountId, name: &str) -> NameKey {
+pub(super) fn name_key(account: &AccountId, name: &str) -> NameKey {
     (account.clone(), name.to_lowercase())
 }
 
 pub struct CachedStore {
-    inner: Arc<dyn Store>,
+    pub(super) inner: Arc<dyn Store>,
     caches: RwLock<Caches>,
     /// Last change counter seen by `refresh`; `None` before the first poll.
     last_counter: tokio::sync::Mutex<Option<i64>>,
@@ -124,24 +124,24 @@ impl CachedStore {
         })
     }
 
-    fn read(&self) -> RwLockReadGuard<'_, Caches> {
+    pub(super) fn read(&self) -> RwLockReadGuard<'_, Caches> {
         self.caches
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, Caches> {
+    pub(super) fn write(&self) -> RwLockWriteGuard<'_, Caches> {
         self.caches
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn generation(&self) -> u64 {
+    pub(super) fn generation(&self) -> u64 {
         self.read().generation
     }
 
     /// Store a freshly read value unless an invalidation happened meanwhile.
-    fn fill(&self, generation: u64, put: impl FnOnce(&mut Caches)) {
+    pub(super) fn fill(&self, generation: u64, put: impl FnOnce(&mut Caches)) {
         let mut caches = self.write();
         if caches.generation == generation {
             put(&mut caches);
@@ -151,7 +151,7 @@ impl CachedStore {
     /// Pass a write through and drop the caches whatever its outcome: a
     /// failed write may still have reached the database (lost connection
     /// after commit).
-    fn after_write<T>(&self, result: StoreResult<T>) -> StoreResult<T> {
+    pub(super) fn after_write<T>(&self, result: StoreResult<T>) -> StoreResult<T> {
         self.invalidate_all();
         result
     }

@@ -6,7 +6,12 @@
 //! drop their caches, which bounds how stale another node's view can be.
 
 pub mod cached;
+pub mod identity;
+pub mod policies;
 pub mod sql;
+
+pub use identity::IdentityStore;
+pub use policies::PolicyStore;
 
 use async_trait::async_trait;
 
@@ -141,7 +146,9 @@ pub struct RoleUpdate {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+/// Everything the service needs from storage. Entity families live in their
+/// own sub-traits (`IdentityStore`, `PolicyStore`) so each has one file.
+pub trait Store: Send + Sync + IdentityStore + PolicyStore {
     /// A number that changes whenever anything is written.
     async fn change_counter(&self) -> StoreResult<i64>;
 

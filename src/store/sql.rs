@@ -21,21 +21,35 @@ use crate::store::{
     StoreError, StoreResult, Tag, User, non_whitespace_len,
 };
 
-const SQLITE_INIT: &str = include_str!("../../migrations/sqlite/0001_init.sql");
-const POSTGRES_INIT: &str = include_str!("../../migrations/postgres/0001_init.sql");
+/// Migrations in order: (version, description, SQLite SQL, PostgreSQL SQL).
+/// Append new ones; never edit one that has shipped.
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "attachments",
+        include_str!("../../migrations/sqlite/0002_attachments.sql"),
+        include_str!("../../migrations/postgres/0002_attachments.sql"),
+    ),
+];
 
 /// Characters that would end or confuse the path part of an `sqlite://` URL.
 const SQLITE_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#').add(b' ');
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Backend {
+pub(super) enum Backend {
     Sqlite,
     Postgres,
 }
 
 pub struct SqlStore {
-    pool: AnyPool,
-    backend: Backend,
+    pub(super) pool: AnyPool,
+    pub(super) backend: Backend,
 }
 
 impl SqlStore {
@@ -115,17 +129,23 @@ impl SqlStore {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        let init = match self.backend {
-            Backend::Sqlite => SQLITE_INIT,
-            Backend::Postgres => POSTGRES_INIT,
-        };
-        let migrator = Migrator::with_migrations(vec![Migration::new(
-            1,
-            "init".into(),
-            MigrationType::Simple,
-            init.into_sql_str(),
-            false,
-        )]);
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|(version, description, sqlite, postgres)| {
+                let sql = match self.backend {
+                    Backend::Sqlite => *sqlite,
+                    Backend::Postgres => *postgres,
+                };
+                Migration::new(
+                    *version,
+                    (*description).into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        let migrator = Migrator::with_migrations(migrations);
         migrator
             .run(&self.pool)
             .await
@@ -134,7 +154,7 @@ impl SqlStore {
 
     /// A transaction that already holds the write lock and has bumped the
     /// change counter (see the module comment).
-    async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
+    pub(super) async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("UPDATE change_counter SET value = value + 1 WHERE id = 1")
             .execute(&mut *tx)
@@ -144,7 +164,7 @@ impl SqlStore {
     }
 }
 
-fn db_err(e: sqlx::Error) -> StoreError {
+pub(super) fn db_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(d) = &e
         && d.is_unique_violation()
     {
@@ -153,11 +173,11 @@ fn db_err(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-fn key(name: &str) -> String {
+pub(super) fn key(name: &str) -> String {
     name.to_lowercase()
 }
 
-fn tags_to_json(tags: &[Tag]) -> String {
+pub(super) fn tags_to_json(tags: &[Tag]) -> String {
     let pairs: Vec<(&str, &str)> = tags
         .iter()
         .map(|t| (t.key.as_str(), t.value.as_str()))
@@ -165,7 +185,7 @@ fn tags_to_json(tags: &[Tag]) -> String {
     serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
 }
 
-fn tags_from_json(s: &str) -> StoreResult<Vec<Tag>> {
+pub(super) fn tags_from_json(s: &str) -> StoreResult<Vec<Tag>> {
     let pairs: Vec<(String, String)> = serde_json::from_str(s)
         .map_err(|e| StoreError::Backend(format!("corrupt tags column: {e}")))?;
     Ok(pairs
@@ -174,19 +194,19 @@ fn tags_from_json(s: &str) -> StoreResult<Vec<Tag>> {
         .collect())
 }
 
-fn list_to_json(items: &[String]) -> String {
+pub(super) fn list_to_json(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-fn list_from_json(s: &str) -> StoreResult<Vec<String>> {
+pub(super) fn list_from_json(s: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(s).map_err(|e| StoreError::Backend(format!("corrupt list column: {e}")))
 }
 
-fn account_from(s: &str) -> StoreResult<AccountId> {
+pub(super) fn account_from(s: &str) -> StoreResult<AccountId> {
     AccountId::parse(s).ok_or_else(|| StoreError::Backend(format!("corrupt account id {s:?}")))
 }
 
-fn get<'r, T>(row: &'r AnyRow, column: &str) -> StoreResult<T>
+pub(super) fn get<'r, T>(row: &'r AnyRow, column: &str) -> StoreResult<T>
 where
     T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
 {
@@ -212,7 +232,7 @@ fn role_from(row: &AnyRow) -> StoreResult<Role> {
     })
 }
 
-fn user_from(row: &AnyRow) -> StoreResult<User> {
+pub(super) fn user_from(row: &AnyRow) -> StoreResult<User> {
     Ok(User {
         account: account_from(&get::<String>(row, "account_id")?)?,
         name: get(row, "name")?,
@@ -225,7 +245,7 @@ fn user_from(row: &AnyRow) -> StoreResult<User> {
     })
 }
 
-fn access_key_from(row: &AnyRow) -> StoreResult<AccessKey> {
+pub(super) fn access_key_from(row: &AnyRow) -> StoreResult<AccessKey> {
     let status = match get::<String>(row, "status")?.as_str() {
         "Active" => KeyStatus::Active,
         "Inactive" => KeyStatus::Inactive,
@@ -256,7 +276,7 @@ fn oidc_from(row: &AnyRow) -> StoreResult<OidcProvider> {
     })
 }
 
-fn policy_from(row: &AnyRow) -> StoreResult<InlinePolicy> {
+pub(super) fn policy_from(row: &AnyRow) -> StoreResult<InlinePolicy> {
     Ok(InlinePolicy {
         name: get(row, "name")?,
         document: get(row, "document")?,
@@ -281,7 +301,7 @@ async fn role_name_in(
     }
 }
 
-async fn count_in(
+pub(super) async fn count_in(
     conn: &mut AnyConnection,
     sql: &'static str,
     account: &AccountId,
@@ -295,7 +315,7 @@ async fn count_in(
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
-fn not_found_if_none(rows_affected: u64) -> StoreResult<()> {
+pub(super) fn not_found_if_none(rows_affected: u64) -> StoreResult<()> {
     if rows_affected == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -552,6 +572,21 @@ impl Store for SqlStore {
         if n > 0 {
             return Err(StoreError::Conflict(
                 "Cannot delete entity, must delete policies first.".into(),
+            ));
+        }
+        let attached = sqlx::query(
+            "SELECT COUNT(*) FROM policy_attachments \
+             WHERE account_id = $1 AND entity_kind = 'role' AND entity_key = $2",
+        )
+        .bind(account.as_str())
+        .bind(key(name))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let n: i64 = attached.try_get(0).map_err(db_err)?;
+        if n > 0 {
+            return Err(StoreError::Conflict(
+                "Cannot delete entity, must detach all policies first.".into(),
             ));
         }
         sqlx::query("DELETE FROM roles WHERE account_id = $1 AND name_key = $2")
