@@ -10,8 +10,9 @@ use std::net::IpAddr;
 use crate::app::AppState;
 use crate::core::arn::AccountId;
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
+use crate::core::policy::Context;
 use crate::core::query::Params;
-use crate::core::time::Epoch;
+use crate::core::time::{Epoch, iso8601};
 use crate::core::xml::{Service, XmlWriter};
 use crate::principal::Principal;
 
@@ -53,6 +54,26 @@ impl Ctx<'_> {
     /// The caller's account: where IAM actions act.
     pub fn account(&self) -> ApiResult<&AccountId> {
         Ok(self.caller()?.account())
+    }
+
+    /// Condition keys every request has, signed or not: time, transport,
+    /// source address (POLICY.md §6).
+    pub fn base_context(&self) -> Context {
+        let mut c = Context::new();
+        c.insert("aws:CurrentTime", iso8601(self.now));
+        c.insert("aws:EpochTime", self.now.to_string());
+        c.insert(
+            "aws:SecureTransport",
+            if self.secure_transport {
+                "true"
+            } else {
+                "false"
+            },
+        );
+        if let Some(ip) = self.source_ip {
+            c.insert("aws:SourceIp", ip.to_string());
+        }
+        c
     }
 }
 

@@ -44,20 +44,7 @@ pub fn denied(caller: &Principal, action: &str, resource: &str, reason: DenyReas
 
 /// The request context keys for a signed call (POLICY.md §6).
 pub fn request_context(ctx: &Ctx<'_>, caller: &Principal) -> Context {
-    let mut c = Context::new();
-    c.insert("aws:CurrentTime", iso8601(ctx.now));
-    c.insert("aws:EpochTime", ctx.now.to_string());
-    c.insert(
-        "aws:SecureTransport",
-        if ctx.secure_transport {
-            "true"
-        } else {
-            "false"
-        },
-    );
-    if let Some(ip) = ctx.source_ip {
-        c.insert("aws:SourceIp", ip.to_string());
-    }
+    let mut c = ctx.base_context();
     c.insert("aws:userid", caller.user_id());
     c.insert("aws:PrincipalArn", caller.principal_arn());
     c.insert("aws:PrincipalAccount", caller.account().as_str());

@@ -4,9 +4,8 @@
 use crate::action::{Action, Authorization, Ctx, Render};
 use crate::core::arn::{AccountId, RoleRef, oidc_provider_arn, parse_role_arn};
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
-use crate::core::policy::{self, Context, Decision, Policy, PolicyKind, Request, RequestPrincipal};
+use crate::core::policy::{self, Decision, Policy, PolicyKind, Request, RequestPrincipal};
 use crate::core::query::Params;
-use crate::core::time::iso8601;
 use crate::core::token::jwt::{CheckedClaims, is_google_issuer, peek_issuer};
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
@@ -237,7 +236,7 @@ impl Action for Input {
             tracing::error!(role = %role.arn, error = %e.message, "stored trust policy does not parse");
             not_authorized()
         })?;
-        let mut context = Context::new();
+        let mut context = ctx.base_context();
         for (k, values) in &keys {
             if values.len() == 1 && !k.ends_with(":amr") {
                 context.insert(k, values[0].clone());
@@ -247,19 +246,6 @@ impl Action for Input {
         }
         context.insert("aws:FederatedProvider", federated_provider.clone());
         context.insert("sts:RoleSessionName", self.session_name.clone());
-        context.insert("aws:CurrentTime", iso8601(ctx.now));
-        context.insert("aws:EpochTime", ctx.now.to_string());
-        context.insert(
-            "aws:SecureTransport",
-            if ctx.secure_transport {
-                "true"
-            } else {
-                "false"
-            },
-        );
-        if let Some(ip) = ctx.source_ip {
-            context.insert("aws:SourceIp", ip.to_string());
-        }
         if !claims.principal_tags.is_empty() {
             for (k, v) in &claims.principal_tags {
                 context.insert(&format!("aws:RequestTag/{k}"), v.clone());
