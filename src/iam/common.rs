@@ -570,6 +570,18 @@ pub fn provider_arn_param(v: &mut Validator, params: &Params) -> String {
         .to_string()
 }
 
+/// `OpenIDConnectProviderArn` + `ClientID`, as Add/RemoveClientID take them.
+pub fn provider_client_id_params(params: &Params) -> ApiResult<(String, String)> {
+    let mut v = Validator::new();
+    let arn = provider_arn_param(&mut v, params);
+    let client_id = v
+        .required(params, "ClientID", &validate::CLIENT_ID)
+        .to_string();
+    v.finish()?;
+    check_provider_arn(&arn)?;
+    Ok((arn, client_id))
+}
+
 /// An OIDC provider ARN must be `arn:aws:iam::ACCOUNT:oidc-provider/URL`.
 pub fn check_provider_arn(arn: &str) -> ApiResult<()> {
     let ok = Arn::parse(arn).is_some_and(|a| {

@@ -4,11 +4,8 @@ use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
-use crate::core::validate::{self, Validator};
 use crate::core::xml::Service;
-use crate::iam::common::{
-    check_provider_arn, modify_provider, provider_arn_param, provider_resource,
-};
+use crate::iam::common::{modify_provider, provider_client_id_params, provider_resource};
 
 #[derive(Debug)]
 pub struct Input {
@@ -22,13 +19,7 @@ impl Action for Input {
     type Output = ();
 
     fn from_params(params: &Params) -> ApiResult<Self> {
-        let mut v = Validator::new();
-        let arn = provider_arn_param(&mut v, params);
-        let client_id = v
-            .required(params, "ClientID", &validate::CLIENT_ID)
-            .to_string();
-        v.finish()?;
-        check_provider_arn(&arn)?;
+        let (arn, client_id) = provider_client_id_params(params)?;
         Ok(Input { arn, client_id })
     }
 
