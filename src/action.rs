@@ -28,6 +28,20 @@ pub enum Authorization {
         action: &'static str,
         resource: String,
     },
+    /// `action` on a named entity of the caller's account; its ARN, path
+    /// included, is looked up before the decision (`role/NAME` when absent).
+    AllowEntity {
+        action: &'static str,
+        entity: EntityKind,
+        name: String,
+    },
+}
+
+/// IAM entities whose ARN carries a path that only the store knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Role,
+    User,
 }
 
 /// The request as an action sees it.

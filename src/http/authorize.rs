@@ -7,7 +7,7 @@
 //! sessions get their role's inline policies intersected with the session
 //! policies carried in their token, explicit deny first.
 
-use crate::action::{Authorization, Ctx};
+use crate::action::{Authorization, Ctx, EntityKind};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::policy::{self, Context, Decision, Policy, PolicyKind, Request};
 use crate::core::time::iso8601;
@@ -84,10 +84,48 @@ pub fn request_context(ctx: &Ctx<'_>, caller: &Principal) -> Context {
     c
 }
 
+/// The ARN of a named entity in the caller's account, path included when the
+/// entity exists (`role/NAME` otherwise, so a missing entity is still judged
+/// and answered `NoSuchEntity` only when the caller may ask).
+async fn entity_arn(ctx: &Ctx<'_>, entity: EntityKind, name: &str) -> ApiResult<String> {
+    let account = ctx.account()?;
+    let store = ctx.state.store.as_ref();
+    let internal = |e: crate::store::StoreError| {
+        tracing::error!(error = %e, "entity lookup failed");
+        ApiError::internal()
+    };
+    let found = match entity {
+        EntityKind::Role => store
+            .get_role(account, name)
+            .await
+            .map_err(internal)?
+            .map(|r| r.arn),
+        EntityKind::User => store
+            .get_user(account, name)
+            .await
+            .map_err(internal)?
+            .map(|u| u.arn),
+    };
+    let kind = match entity {
+        EntityKind::Role => "role",
+        EntityKind::User => "user",
+    };
+    Ok(found.unwrap_or_else(|| format!("arn:aws:iam::{account}:{kind}/{name}")))
+}
+
 pub async fn authorize(ctx: &Ctx<'_>, auth: &Authorization) -> ApiResult<()> {
+    let looked_up;
     let (action, resource) = match auth {
         Authorization::Unsigned | Authorization::AnyCaller => return Ok(()),
         Authorization::Allow { action, resource } => (*action, resource.as_str()),
+        Authorization::AllowEntity {
+            action,
+            entity,
+            name,
+        } => {
+            looked_up = entity_arn(ctx, *entity, name).await?;
+            (*action, looked_up.as_str())
+        }
     };
     let caller = ctx.caller()?;
     match caller {

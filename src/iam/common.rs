@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::action::Ctx;
+use crate::action::{Authorization, Ctx, EntityKind};
 use crate::core::arn::{AccountId, Arn};
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
 use crate::core::policy::{Policy, PolicyKind};
@@ -134,11 +134,14 @@ pub async fn modify_provider(
 
 // ---------------------------------------------------------------- parameters
 
-/// The role resource an action on role `name` is authorized against. The
-/// path is not known before the lookup, so it is left out: policies naming
-/// `role/NAME` or `role/*` match, policies naming a path do not.
-pub fn role_resource(account: Option<&AccountId>, name: &str) -> String {
-    crate::action::iam_resource(account, &format!("role/{name}"))
+/// Authorization for `action` on role `name`; the authorizer looks the role
+/// up so policies naming its path match.
+pub fn role_authorization(action: &'static str, name: &str) -> Authorization {
+    Authorization::AllowEntity {
+        action,
+        entity: EntityKind::Role,
+        name: name.to_string(),
+    }
 }
 
 /// `RoleName`, required.

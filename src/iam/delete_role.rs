@@ -6,7 +6,7 @@ use crate::core::error::{ApiError, ApiResult, ErrorCode};
 use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::Service;
-use crate::iam::common::{Entity, role_name_param, role_resource, store_error};
+use crate::iam::common::{Entity, role_authorization, role_name_param, store_error};
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -26,11 +26,8 @@ impl Action for Input {
         Ok(Input { name })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:DeleteRole",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:DeleteRole", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {

@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::Service;
 use crate::iam::common::{
-    Entity, load_role, policy_name_param, role_name_param, role_resource, store_error,
+    Entity, load_role, policy_name_param, role_authorization, role_name_param, store_error,
 };
 
 #[derive(Debug)]
@@ -29,11 +29,8 @@ impl Action for Input {
         Ok(Input { role, name })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:DeleteRolePolicy",
-            resource: role_resource(account, &self.role),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:DeleteRolePolicy", &self.role)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {

@@ -6,7 +6,7 @@ use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::{Service, XmlWriter};
-use crate::iam::common::{load_role, render_role, role_name_param, role_resource};
+use crate::iam::common::{load_role, render_role, role_authorization, role_name_param};
 use crate::store::Role;
 
 #[derive(Debug)]
@@ -34,11 +34,8 @@ impl Action for Input {
         Ok(Input { name })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:GetRole",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:GetRole", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {
@@ -66,9 +63,10 @@ mod tests {
         let acct = AccountId::parse("123456789012").unwrap();
         assert_eq!(
             i.authorization(Some(&acct)),
-            Authorization::Allow {
+            Authorization::AllowEntity {
                 action: "iam:GetRole",
-                resource: "arn:aws:iam::123456789012:role/app".into()
+                entity: crate::action::EntityKind::Role,
+                name: "app".into()
             }
         );
     }

@@ -7,8 +7,8 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::{
-    Entity, encode_policy, internal, load_role, policy_name_param, role_name_param, role_resource,
-    store_error,
+    Entity, encode_policy, internal, load_role, policy_name_param, role_authorization,
+    role_name_param, store_error,
 };
 use crate::store::StoreError;
 
@@ -45,11 +45,8 @@ impl Action for Input {
         Ok(Input { role, name })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:GetRolePolicy",
-            resource: role_resource(account, &self.role),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:GetRolePolicy", &self.role)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {

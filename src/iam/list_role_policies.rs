@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::{
-    Entity, Page, load_role, render_page, role_name_param, role_resource, store_error,
+    Entity, Page, load_role, render_page, role_authorization, role_name_param, store_error,
 };
 
 #[derive(Debug)]
@@ -41,11 +41,8 @@ impl Action for Input {
         Ok(Input { role, page })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:ListRolePolicies",
-            resource: role_resource(account, &self.role),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:ListRolePolicies", &self.role)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {

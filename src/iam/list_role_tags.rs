@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::{
-    Page, load_role, render_page, render_tags, role_name_param, role_resource,
+    Page, load_role, render_page, render_tags, role_authorization, role_name_param,
 };
 use crate::store::Tag;
 
@@ -42,11 +42,8 @@ impl Action for Input {
         Ok(Input { name, page })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:ListRoleTags",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:ListRoleTags", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {

@@ -9,8 +9,8 @@ use crate::core::query::Params;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::Service;
 use crate::iam::common::{
-    Entity, MAX_ROLE_INLINE_POLICIES, check_policy, policy_name_param, role_name_param,
-    role_resource, store_error,
+    Entity, MAX_ROLE_INLINE_POLICIES, check_policy, policy_name_param, role_authorization,
+    role_name_param, store_error,
 };
 use crate::store::{InlinePolicy, StoreError};
 
@@ -40,11 +40,8 @@ impl Action for Input {
         })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:PutRolePolicy",
-            resource: role_resource(account, &self.role),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:PutRolePolicy", &self.role)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {

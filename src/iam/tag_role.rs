@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::Service;
 use crate::iam::common::{
-    Entity, TagKeys, check_tags, load_role, merge_tags, role_name_param, role_resource,
+    Entity, TagKeys, check_tags, load_role, merge_tags, role_authorization, role_name_param,
     store_error, tags_param,
 };
 use crate::store::Tag;
@@ -36,11 +36,8 @@ impl Action for Input {
         Ok(Input { name, tags })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:TagRole",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:TagRole", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {

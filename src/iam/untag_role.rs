@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::Service;
 use crate::iam::common::{
-    Entity, TagKeys, load_role, remove_tags, role_name_param, role_resource, store_error,
+    Entity, TagKeys, load_role, remove_tags, role_authorization, role_name_param, store_error,
     tag_keys_param,
 };
 
@@ -30,11 +30,8 @@ impl Action for Input {
         Ok(Input { name, keys })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:UntagRole",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:UntagRole", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {

@@ -6,7 +6,9 @@ use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::Service;
-use crate::iam::common::{Entity, check_trust_policy, role_name_param, role_resource, store_error};
+use crate::iam::common::{
+    Entity, check_trust_policy, role_authorization, role_name_param, store_error,
+};
 
 #[derive(Debug)]
 pub struct Input {
@@ -30,11 +32,8 @@ impl Action for Input {
         Ok(Input { name, document })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:UpdateAssumeRolePolicy",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:UpdateAssumeRolePolicy", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {

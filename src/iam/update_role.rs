@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::Service;
 use crate::iam::common::{
-    Entity, MAX_MAX_SESSION, MIN_MAX_SESSION, role_name_param, role_resource, store_error,
+    Entity, MAX_MAX_SESSION, MIN_MAX_SESSION, role_authorization, role_name_param, store_error,
 };
 use crate::store::RoleUpdate;
 
@@ -44,11 +44,8 @@ impl Action for Input {
         })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:UpdateRole",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:UpdateRole", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<EmptyResult> {

@@ -7,7 +7,7 @@ use crate::core::query::Params;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::{
-    Entity, load_role, render_role, role_name_param, role_resource, store_error,
+    Entity, load_role, render_role, role_authorization, role_name_param, store_error,
 };
 use crate::store::{Role, RoleUpdate};
 
@@ -40,11 +40,8 @@ impl Action for Input {
         Ok(Input { name, description })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
-            action: "iam:UpdateRoleDescription",
-            resource: role_resource(account, &self.name),
-        }
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        role_authorization("iam:UpdateRoleDescription", &self.name)
     }
 
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {

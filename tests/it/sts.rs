@@ -674,3 +674,40 @@ async fn unreachable_idp_is_an_idp_communication_error() {
     idp.stop().await;
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn role_resources_are_judged_with_their_path() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, |_| {}).await;
+    let idp = TestIdp::start().await;
+    let role = setup_web_role(&server, &idp).await;
+    let token = idp.mint(json!({}));
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::{ACCOUNT}:role/apps/*"}}]}}"#
+    );
+    let mut p = web_params(&role, &token, "by-path");
+    p.push(("Policy", &policy));
+    let (status, body) = server.post(&p).await;
+    assert_eq!(status, 200, "{body}");
+    let creds = Creds {
+        akid: xml_field(&body, "AccessKeyId").unwrap(),
+        secret: xml_field(&body, "SecretAccessKey").unwrap(),
+        token: Some(xml_field(&body, "SessionToken").unwrap()),
+    };
+    // `web` lives at /apps/, so the session policy's path pattern matches it.
+    let (status, body) = server
+        .signed(
+            &creds,
+            "iam",
+            &[
+                ("Action", "GetRole"),
+                ("Version", "2010-05-08"),
+                ("RoleName", "web"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    server.stop().await;
+    idp.stop().await;
+    db.cleanup().await;
+}
