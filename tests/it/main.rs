@@ -7,6 +7,7 @@ mod cli;
 mod federation;
 mod harness;
 mod iam;
+mod iam_policies;
 mod store;
 mod store_policies;
 mod sts;

@@ -610,7 +610,7 @@ async fn cached_policy_reads_follow_writes() {
                 .list_attached_policies(&acct, EntityKind::Role, "APP")
                 .await
                 .unwrap(),
-            [p.arn.clone()],
+            std::slice::from_ref(&p.arn),
             "{b}"
         );
 
