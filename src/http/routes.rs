@@ -79,6 +79,51 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
         (Service::Iam, "UpdateRoleDescription") => {
             run::<iam::update_role_description::Input>(call).await
         }
+        (Service::Iam, "AttachGroupPolicy") => run::<iam::attach_group_policy::Input>(call).await,
+        (Service::Iam, "AttachRolePolicy") => run::<iam::attach_role_policy::Input>(call).await,
+        (Service::Iam, "AttachUserPolicy") => run::<iam::attach_user_policy::Input>(call).await,
+        (Service::Iam, "CreatePolicy") => run::<iam::create_policy::Input>(call).await,
+        (Service::Iam, "CreatePolicyVersion") => {
+            run::<iam::create_policy_version::Input>(call).await
+        }
+        (Service::Iam, "DeletePolicy") => run::<iam::delete_policy::Input>(call).await,
+        (Service::Iam, "DeletePolicyVersion") => {
+            run::<iam::delete_policy_version::Input>(call).await
+        }
+        (Service::Iam, "DeleteRolePermissionsBoundary") => {
+            run::<iam::delete_role_permissions_boundary::Input>(call).await
+        }
+        (Service::Iam, "DeleteUserPermissionsBoundary") => {
+            run::<iam::delete_user_permissions_boundary::Input>(call).await
+        }
+        (Service::Iam, "DetachGroupPolicy") => run::<iam::detach_group_policy::Input>(call).await,
+        (Service::Iam, "DetachRolePolicy") => run::<iam::detach_role_policy::Input>(call).await,
+        (Service::Iam, "DetachUserPolicy") => run::<iam::detach_user_policy::Input>(call).await,
+        (Service::Iam, "GetPolicy") => run::<iam::get_policy::Input>(call).await,
+        (Service::Iam, "GetPolicyVersion") => run::<iam::get_policy_version::Input>(call).await,
+        (Service::Iam, "ListAttachedGroupPolicies") => {
+            run::<iam::list_attached_group_policies::Input>(call).await
+        }
+        (Service::Iam, "ListAttachedRolePolicies") => {
+            run::<iam::list_attached_role_policies::Input>(call).await
+        }
+        (Service::Iam, "ListAttachedUserPolicies") => {
+            run::<iam::list_attached_user_policies::Input>(call).await
+        }
+        (Service::Iam, "ListEntitiesForPolicy") => {
+            run::<iam::list_entities_for_policy::Input>(call).await
+        }
+        (Service::Iam, "ListPolicies") => run::<iam::list_policies::Input>(call).await,
+        (Service::Iam, "ListPolicyVersions") => run::<iam::list_policy_versions::Input>(call).await,
+        (Service::Iam, "PutRolePermissionsBoundary") => {
+            run::<iam::put_role_permissions_boundary::Input>(call).await
+        }
+        (Service::Iam, "PutUserPermissionsBoundary") => {
+            run::<iam::put_user_permissions_boundary::Input>(call).await
+        }
+        (Service::Iam, "SetDefaultPolicyVersion") => {
+            run::<iam::set_default_policy_version::Input>(call).await
+        }
         _ => Err(iam::route_missing(service, action)),
     }
 }

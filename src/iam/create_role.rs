@@ -13,6 +13,7 @@ use crate::iam::common::{
     Entity, MAX_MAX_SESSION, MIN_MAX_SESSION, TagKeys, check_boundary_arn, check_tags,
     check_trust_policy, path_param, render_role, store_error, tags_param,
 };
+use crate::iam::managed::{boundary_not_found, find_policy};
 use crate::store::{Role, StoreError, Tag};
 
 #[derive(Debug)]
@@ -94,6 +95,11 @@ impl Action for Input {
     async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {
         let account = ctx.account()?;
         let max_roles = ctx.state.settings.max_roles_per_account;
+        if let Some(arn) = &self.permissions_boundary
+            && find_policy(ctx, arn).await?.is_none()
+        {
+            return Err(boundary_not_found(arn));
+        }
         let role = Role {
             account: account.clone(),
             arn: role_arn(account, &self.path, &self.name),

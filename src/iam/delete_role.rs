@@ -1,13 +1,12 @@
-//! DeleteRole: refused while the role still has inline policies.
+//! DeleteRole: refused while the role still has inline or attached policies.
 
 use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
-use crate::core::error::{ApiError, ApiResult, ErrorCode};
+use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::Service;
 use crate::iam::common::{Entity, role_authorization, role_name_param, store_error};
-use crate::store::StoreError;
 
 #[derive(Debug)]
 pub struct Input {
@@ -36,13 +35,8 @@ impl Action for Input {
             .store
             .delete_role(account, &self.name)
             .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => ApiError::new(
-                    ErrorCode::DeleteConflict,
-                    "Cannot delete entity, must delete policies first.",
-                ),
-                other => store_error(other, Entity::Role(&self.name)),
-            })?;
+            // Conflicts name what remains: inline or attached policies.
+            .map_err(|e| store_error(e, Entity::Role(&self.name)))?;
         tracing::info!(account = %account, role = %self.name, "role deleted");
         Ok(())
     }

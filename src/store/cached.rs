@@ -37,6 +37,7 @@ pub(super) struct Caches {
     pub(super) access_keys: HashMap<String, Option<AccessKey>>,
     pub(super) users: HashMap<NameKey, Option<User>>,
     pub(super) sealing_keys: Option<Vec<SealingKeyRecord>>,
+    pub(super) policies: super::policies::PolicyCaches,
 }
 
 impl Caches {
@@ -48,6 +49,7 @@ impl Caches {
         self.access_keys.clear();
         self.users.clear();
         self.sealing_keys = None;
+        self.policies.clear();
     }
 }
 

@@ -11,7 +11,9 @@ pub mod policies;
 pub mod sql;
 
 pub use identity::IdentityStore;
-pub use policies::PolicyStore;
+pub use policies::{
+    EntityKind, ManagedPolicy, PolicyEntity, PolicyStore, PolicyUsage, PolicyUse, PolicyVersion,
+};
 
 use async_trait::async_trait;
 
