@@ -38,11 +38,7 @@ pub enum Authorization {
 }
 
 /// IAM entities whose ARN carries a path that only the store knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityKind {
-    Role,
-    User,
-}
+pub use crate::store::policies::EntityKind;
 
 /// The request as an action sees it.
 pub struct Ctx<'a> {

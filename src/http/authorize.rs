@@ -105,12 +105,10 @@ async fn entity_arn(ctx: &Ctx<'_>, entity: EntityKind, name: &str) -> ApiResult<
             .await
             .map_err(internal)?
             .map(|u| u.arn),
+        // Groups are looked up once the identity store lands.
+        EntityKind::Group => None,
     };
-    let kind = match entity {
-        EntityKind::Role => "role",
-        EntityKind::User => "user",
-    };
-    Ok(found.unwrap_or_else(|| format!("arn:aws:iam::{account}:{kind}/{name}")))
+    Ok(found.unwrap_or_else(|| format!("arn:aws:iam::{account}:{}/{name}", entity.as_str())))
 }
 
 pub async fn authorize(ctx: &Ctx<'_>, auth: &Authorization) -> ApiResult<()> {

@@ -1,6 +1,6 @@
 //! AttachRolePolicy: attaches a managed policy (AWS's or the account's) to a role; attaching twice is a no-op.
 
-use crate::action::{Action, Authorization, Ctx, iam_resource};
+use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
@@ -31,10 +31,11 @@ impl Action for Input {
         Ok(Input { entity, arn })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
             action: "iam:AttachRolePolicy",
-            resource: iam_resource(account, &format!("role/{}", self.entity)),
+            entity: EntityKind::Role,
+            name: self.entity.clone(),
         }
     }
 
@@ -59,9 +60,10 @@ mod tests {
         let acct = AccountId::parse("123456789012").unwrap();
         assert_eq!(
             i.authorization(Some(&acct)),
-            Authorization::Allow {
+            Authorization::AllowEntity {
                 action: "iam:AttachRolePolicy",
-                resource: "arn:aws:iam::123456789012:role/x".into()
+                entity: crate::action::EntityKind::Role,
+                name: "x".into()
             }
         );
         let p = Params::from_pairs([

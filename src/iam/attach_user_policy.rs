@@ -1,6 +1,6 @@
 //! AttachUserPolicy: attaches a managed policy (AWS's or the account's) to a user; attaching twice is a no-op.
 
-use crate::action::{Action, Authorization, Ctx, iam_resource};
+use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
@@ -31,10 +31,11 @@ impl Action for Input {
         Ok(Input { entity, arn })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
             action: "iam:AttachUserPolicy",
-            resource: iam_resource(account, &format!("user/{}", self.entity)),
+            entity: EntityKind::User,
+            name: self.entity.clone(),
         }
     }
 
@@ -59,9 +60,10 @@ mod tests {
         let acct = AccountId::parse("123456789012").unwrap();
         assert_eq!(
             i.authorization(Some(&acct)),
-            Authorization::Allow {
+            Authorization::AllowEntity {
                 action: "iam:AttachUserPolicy",
-                resource: "arn:aws:iam::123456789012:user/x".into()
+                entity: crate::action::EntityKind::User,
+                name: "x".into()
             }
         );
         let p = Params::from_pairs([

@@ -1,7 +1,7 @@
 //! DeleteRolePermissionsBoundary: remove a role's permissions boundary (a no-op
 //! when it has none).
 
-use crate::action::{Action, Authorization, Ctx, iam_resource};
+use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
@@ -29,10 +29,11 @@ impl Action for Input {
         Ok(Input { entity })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
             action: "iam:DeleteRolePermissionsBoundary",
-            resource: iam_resource(account, &format!("role/{}", self.entity)),
+            entity: EntityKind::Role,
+            name: self.entity.clone(),
         }
     }
 

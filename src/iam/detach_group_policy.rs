@@ -1,6 +1,6 @@
 //! DetachGroupPolicy: removes a managed policy from a group.
 
-use crate::action::{Action, Authorization, Ctx, iam_resource};
+use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
@@ -31,10 +31,11 @@ impl Action for Input {
         Ok(Input { entity, arn })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
             action: "iam:DetachGroupPolicy",
-            resource: iam_resource(account, &format!("group/{}", self.entity)),
+            entity: EntityKind::Group,
+            name: self.entity.clone(),
         }
     }
 
@@ -59,9 +60,10 @@ mod tests {
         let acct = AccountId::parse("123456789012").unwrap();
         assert_eq!(
             i.authorization(Some(&acct)),
-            Authorization::Allow {
+            Authorization::AllowEntity {
                 action: "iam:DetachGroupPolicy",
-                resource: "arn:aws:iam::123456789012:group/x".into()
+                entity: crate::action::EntityKind::Group,
+                name: "x".into()
             }
         );
         let p = Params::from_pairs([

@@ -1,6 +1,6 @@
 //! ListAttachedGroupPolicies: the managed policies attached to a group, under a path prefix, paginated.
 
-use crate::action::{Action, Authorization, Ctx, Render, iam_resource};
+use crate::action::{Action, Authorization, Ctx, Render};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
@@ -48,10 +48,11 @@ impl Action for Input {
         })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
             action: "iam:ListAttachedGroupPolicies",
-            resource: iam_resource(account, &format!("group/{}", self.entity)),
+            entity: EntityKind::Group,
+            name: self.entity.clone(),
         }
     }
 

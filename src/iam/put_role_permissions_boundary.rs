@@ -1,7 +1,7 @@
 //! PutRolePermissionsBoundary: cap a role's permissions with a managed policy
 //! (the account's or AWS's).
 
-use crate::action::{Action, Authorization, Ctx, iam_resource};
+use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
@@ -35,10 +35,11 @@ impl Action for Input {
         Ok(Input { entity, arn })
     }
 
-    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
-        Authorization::Allow {
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
             action: "iam:PutRolePermissionsBoundary",
-            resource: iam_resource(account, &format!("role/{}", self.entity)),
+            entity: EntityKind::Role,
+            name: self.entity.clone(),
         }
     }
 
