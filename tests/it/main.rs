@@ -8,6 +8,7 @@ mod federation;
 mod harness;
 mod iam;
 mod store;
+mod store_identity;
 mod sts;
 mod support;
 mod wire;
