@@ -7,6 +7,7 @@ mod cli;
 mod federation;
 mod harness;
 mod iam;
+mod iam_identity;
 mod store;
 mod store_identity;
 mod sts;
