@@ -117,6 +117,11 @@ pub trait Action: Sized {
     fn from_params(params: &Params) -> ApiResult<Self>;
     /// The permission to check; `account` is the caller's (for building ARNs).
     fn authorization(&self, account: Option<&AccountId>) -> Authorization;
+    /// The permission to check, knowing the caller: actions that default to
+    /// the calling user (GetUser, CreateAccessKey…) override this.
+    fn authorization_for(&self, caller: Option<&Principal>) -> Authorization {
+        self.authorization(caller.map(|c| c.account()))
+    }
     fn execute(self, ctx: &Ctx<'_>) -> impl Future<Output = ApiResult<Self::Output>>;
 }
 

@@ -56,6 +56,8 @@ pub struct AppState {
     pub keyring: KeyRingHandle,
     pub oidc: OidcVerifier,
     pub clock: Clock,
+    /// Throttles access-key last-use writes.
+    pub key_usage: crate::key_usage::KeyUsage,
 }
 
 impl AppState {

@@ -49,6 +49,7 @@ pub async fn bootstrap(
         created: now,
         tags: Vec::new(),
         is_admin: true,
+        permissions_boundary: None,
     };
     let access_key_id = new_id(IdKind::LongTermKey, &mut rng);
     let secret = Secret::new(new_secret(&mut rng));

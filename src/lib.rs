@@ -10,6 +10,7 @@ pub mod demo;
 pub mod federation;
 pub mod http;
 pub mod iam;
+pub mod key_usage;
 pub mod keys;
 pub mod mock_idp;
 pub mod principal;

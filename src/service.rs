@@ -42,6 +42,7 @@ pub async fn build_state(settings: Settings) -> Result<(Arc<AppState>, Arc<Cache
         master,
         keyring: KeyRingHandle::new(ring),
         clock,
+        key_usage: Default::default(),
     };
     Ok((Arc::new(state), cached))
 }

@@ -27,15 +27,3 @@ CREATE TABLE policy_versions (
     created INTEGER NOT NULL,
     PRIMARY KEY (policy_arn, version_id)
 );
-
--- The identity family creates the same table; whichever migration runs first wins.
-CREATE TABLE IF NOT EXISTS groups (
-    account_id TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    name TEXT NOT NULL,
-    path TEXT NOT NULL,
-    group_id TEXT NOT NULL UNIQUE,
-    arn TEXT NOT NULL,
-    created INTEGER NOT NULL,
-    PRIMARY KEY (account_id, name_key)
-);

@@ -8,7 +8,7 @@ use crate::core::sigv4::{self, HttpRequest};
 use crate::core::time::Epoch;
 use crate::core::token::session::TokenError;
 use crate::principal::Principal;
-use crate::store::KeyStatus;
+use crate::store::{AccessKeyLastUsed, KeyStatus};
 
 /// Services a signature may be scoped to.
 const SERVICES: &[&str] = &["sts", "iam"];
@@ -98,8 +98,42 @@ pub async fn authenticate(
             ApiError::internal()
         })?
         .ok_or_else(ApiError::invalid_client_token)?;
+    record_use(
+        state,
+        &key.access_key_id,
+        &info.scope.service,
+        &info.scope.region,
+        now,
+    )
+    .await;
     Ok(Principal::User {
         user,
         access_key_id: key.access_key_id,
     })
+}
+
+/// Remember when and where a long-term key was used (GetAccessKeyLastUsed),
+/// at most once a minute per key. A failed write only loses the record.
+async fn record_use(
+    state: &AppState,
+    access_key_id: &str,
+    service: &str,
+    region: &str,
+    now: Epoch,
+) {
+    if !state.key_usage.due(access_key_id, now) {
+        return;
+    }
+    let used = AccessKeyLastUsed {
+        used: now,
+        service: service.to_string(),
+        region: region.to_string(),
+    };
+    if let Err(e) = state
+        .store
+        .record_access_key_use(access_key_id, &used)
+        .await
+    {
+        tracing::warn!(error = %e, access_key_id = %access_key_id, "cannot record access key use");
+    }
 }

@@ -105,8 +105,11 @@ async fn entity_arn(ctx: &Ctx<'_>, entity: EntityKind, name: &str) -> ApiResult<
             .await
             .map_err(internal)?
             .map(|u| u.arn),
-        // Groups are looked up once the identity store lands.
-        EntityKind::Group => None,
+        EntityKind::Group => store
+            .get_group(account, name)
+            .await
+            .map_err(internal)?
+            .map(|g| g.arn),
     };
     Ok(found.unwrap_or_else(|| format!("arn:aws:iam::{account}:{}/{name}", entity.as_str())))
 }

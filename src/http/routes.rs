@@ -124,6 +124,41 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
         (Service::Iam, "SetDefaultPolicyVersion") => {
             run::<iam::set_default_policy_version::Input>(call).await
         }
+        (Service::Iam, "AddUserToGroup") => run::<iam::add_user_to_group::Input>(call).await,
+        (Service::Iam, "CreateAccessKey") => run::<iam::create_access_key::Input>(call).await,
+        (Service::Iam, "CreateAccountAlias") => run::<iam::create_account_alias::Input>(call).await,
+        (Service::Iam, "CreateGroup") => run::<iam::create_group::Input>(call).await,
+        (Service::Iam, "CreateUser") => run::<iam::create_user::Input>(call).await,
+        (Service::Iam, "DeleteAccessKey") => run::<iam::delete_access_key::Input>(call).await,
+        (Service::Iam, "DeleteAccountAlias") => run::<iam::delete_account_alias::Input>(call).await,
+        (Service::Iam, "DeleteGroup") => run::<iam::delete_group::Input>(call).await,
+        (Service::Iam, "DeleteGroupPolicy") => run::<iam::delete_group_policy::Input>(call).await,
+        (Service::Iam, "DeleteUser") => run::<iam::delete_user::Input>(call).await,
+        (Service::Iam, "DeleteUserPolicy") => run::<iam::delete_user_policy::Input>(call).await,
+        (Service::Iam, "GetAccessKeyLastUsed") => {
+            run::<iam::get_access_key_last_used::Input>(call).await
+        }
+        (Service::Iam, "GetGroup") => run::<iam::get_group::Input>(call).await,
+        (Service::Iam, "GetGroupPolicy") => run::<iam::get_group_policy::Input>(call).await,
+        (Service::Iam, "GetUser") => run::<iam::get_user::Input>(call).await,
+        (Service::Iam, "GetUserPolicy") => run::<iam::get_user_policy::Input>(call).await,
+        (Service::Iam, "ListAccessKeys") => run::<iam::list_access_keys::Input>(call).await,
+        (Service::Iam, "ListAccountAliases") => run::<iam::list_account_aliases::Input>(call).await,
+        (Service::Iam, "ListGroupPolicies") => run::<iam::list_group_policies::Input>(call).await,
+        (Service::Iam, "ListGroups") => run::<iam::list_groups::Input>(call).await,
+        (Service::Iam, "ListGroupsForUser") => run::<iam::list_groups_for_user::Input>(call).await,
+        (Service::Iam, "ListUserPolicies") => run::<iam::list_user_policies::Input>(call).await,
+        (Service::Iam, "ListUserTags") => run::<iam::list_user_tags::Input>(call).await,
+        (Service::Iam, "ListUsers") => run::<iam::list_users::Input>(call).await,
+        (Service::Iam, "PutGroupPolicy") => run::<iam::put_group_policy::Input>(call).await,
+        (Service::Iam, "PutUserPolicy") => run::<iam::put_user_policy::Input>(call).await,
+        (Service::Iam, "RemoveUserFromGroup") => {
+            run::<iam::remove_user_from_group::Input>(call).await
+        }
+        (Service::Iam, "TagUser") => run::<iam::tag_user::Input>(call).await,
+        (Service::Iam, "UntagUser") => run::<iam::untag_user::Input>(call).await,
+        (Service::Iam, "UpdateAccessKey") => run::<iam::update_access_key::Input>(call).await,
+        (Service::Iam, "UpdateUser") => run::<iam::update_user::Input>(call).await,
         _ => Err(iam::route_missing(service, action)),
     }
 }
@@ -153,7 +188,7 @@ pub async fn run<A: Action>(call: &Call<'_>) -> ApiResult<String> {
         source_ip: call.source_ip,
         secure_transport: call.secure_transport,
     };
-    let needed = input.authorization(caller.as_ref().map(|c| c.account()));
+    let needed = input.authorization_for(caller.as_ref());
     authorize::authorize(&ctx, &needed).await?;
     let output = input.execute(&ctx).await?;
     let result = if <A::Output as Render>::HAS_RESULT {

@@ -14,7 +14,8 @@ use crate::core::query::Params;
 use crate::core::time::iso8601;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::XmlWriter;
-use crate::store::{OidcProvider, Role, StoreError, Tag, non_whitespace_len};
+use crate::principal::Principal;
+use crate::store::{Group, OidcProvider, Role, StoreError, Tag, User, non_whitespace_len};
 
 pub const MAX_TAGS: usize = 50;
 pub const DEFAULT_MAX_ITEMS: i64 = 100;
@@ -28,6 +29,13 @@ pub const MAX_ROLE_INLINE_POLICIES: usize = 10240;
 pub const MAX_OIDC_PROVIDERS: usize = 100;
 pub const MAX_CLIENT_IDS: usize = 100;
 pub const MAX_THUMBPRINTS: usize = 5;
+pub const MAX_USERS: usize = 5000;
+pub const MAX_GROUPS: usize = 300;
+pub const MAX_GROUPS_PER_USER: usize = 10;
+pub const MAX_ACCESS_KEYS_PER_USER: usize = 2;
+/// Aggregate inline policy size per user / group (non-whitespace characters).
+pub const MAX_USER_INLINE_POLICIES: usize = 2048;
+pub const MAX_GROUP_INLINE_POLICIES: usize = 5120;
 
 // ---------------------------------------------------------------- store errors
 
@@ -40,6 +48,20 @@ pub enum Entity<'a> {
     Provider(&'a str),
     /// An OIDC provider being created, by URL.
     NewProvider(&'a str),
+    User(&'a str),
+    Group(&'a str),
+    UserPolicy(&'a str),
+    GroupPolicy(&'a str),
+    AccessKey(&'a str),
+    Alias(&'a str),
+}
+
+pub fn user_not_found(name: &str) -> ApiError {
+    ApiError::no_such_entity(format!("The user with name {name} cannot be found."))
+}
+
+pub fn group_not_found(name: &str) -> ApiError {
+    ApiError::no_such_entity(format!("The group with name {name} cannot be found."))
 }
 
 pub fn role_not_found(name: &str) -> ApiError {
@@ -61,6 +83,20 @@ impl Entity<'_> {
             Entity::NewProvider(url) => {
                 ApiError::no_such_entity(format!("OpenIDConnect Provider not found for url {url}"))
             }
+            Entity::User(name) => user_not_found(name),
+            Entity::Group(name) => group_not_found(name),
+            Entity::UserPolicy(name) => ApiError::no_such_entity(format!(
+                "The user policy with name {name} cannot be found."
+            )),
+            Entity::GroupPolicy(name) => ApiError::no_such_entity(format!(
+                "The group policy with name {name} cannot be found."
+            )),
+            Entity::AccessKey(id) => {
+                ApiError::no_such_entity(format!("The Access Key with id {id} cannot be found."))
+            }
+            Entity::Alias(alias) => {
+                ApiError::no_such_entity(format!("The account alias {alias} cannot be found."))
+            }
         }
     }
 
@@ -70,6 +106,12 @@ impl Entity<'_> {
             Entity::RolePolicy(name) => format!("Role policy with name {name} already exists."),
             Entity::Provider(arn) => format!("Provider with arn {arn} already exists."),
             Entity::NewProvider(url) => format!("Provider with url {url} already exists."),
+            Entity::User(name) => format!("User with name {name} already exists."),
+            Entity::Group(name) => format!("Group with name {name} already exists."),
+            Entity::UserPolicy(name) => format!("User policy with name {name} already exists."),
+            Entity::GroupPolicy(name) => format!("Group policy with name {name} already exists."),
+            Entity::AccessKey(id) => format!("Access key {id} already exists."),
+            Entity::Alias(alias) => format!("The account alias {alias} already exists."),
         };
         ApiError::new(ErrorCode::EntityAlreadyExists, message)
     }
@@ -104,6 +146,67 @@ pub async fn load_role(ctx: &Ctx<'_>, name: &str) -> ApiResult<Role> {
         .ok_or_else(|| role_not_found(name))
 }
 
+/// The caller's user named `name`, or `NoSuchEntity`.
+pub async fn load_user(ctx: &Ctx<'_>, name: &str) -> ApiResult<User> {
+    let account = ctx.account()?;
+    ctx.state
+        .store
+        .get_user(account, name)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| user_not_found(name))
+}
+
+/// The caller's group named `name`, or `NoSuchEntity`.
+pub async fn load_group(ctx: &Ctx<'_>, name: &str) -> ApiResult<Group> {
+    let account = ctx.account()?;
+    ctx.state
+        .store
+        .get_group(account, name)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| group_not_found(name))
+}
+
+/// The user an implicit-user action (GetUser, CreateAccessKey…) acts on: the
+/// named one, else the calling IAM user. Temporary credentials must name one.
+pub fn implicit_user_name(ctx: &Ctx<'_>, name: Option<&str>) -> ApiResult<String> {
+    if let Some(n) = name {
+        return Ok(n.to_string());
+    }
+    match ctx.caller()? {
+        Principal::User { user, .. } => Ok(user.name.clone()),
+        Principal::Session { .. } => Err(ApiError::validation(
+            "Must specify userName when calling with non-User credentials",
+        )),
+    }
+}
+
+/// Authorization of an implicit-user action: the named user when given, else
+/// the calling user's own ARN (with its path); a role session naming no user
+/// is refused in `execute`, so its own ARN stands in here.
+pub fn implicit_user_authorization(
+    action: &'static str,
+    caller: Option<&Principal>,
+    name: Option<&str>,
+) -> Authorization {
+    match (name, caller) {
+        (Some(n), _) => user_authorization(action, n),
+        (None, Some(Principal::User { user, .. })) => Authorization::Allow {
+            action,
+            resource: user.arn.clone(),
+        },
+        (None, Some(other)) => Authorization::Allow {
+            action,
+            resource: other.arn(),
+        },
+        (None, None) => Authorization::Allow {
+            action,
+            resource: "*".to_string(),
+        },
+    }
+}
+
 /// The caller's OIDC provider with this ARN, or `NoSuchEntity`. A provider of
 /// another account is not found, whatever the store holds.
 pub async fn load_provider(ctx: &Ctx<'_>, arn: &str) -> ApiResult<OidcProvider> {
@@ -134,14 +237,73 @@ pub async fn modify_provider(
 
 // ---------------------------------------------------------------- parameters
 
-/// Authorization for `action` on role `name`; the authorizer looks the role
-/// up so policies naming its path match.
-pub fn role_authorization(action: &'static str, name: &str) -> Authorization {
+/// Authorization for `action` on the named role, user or group; the
+/// authorizer looks the entity up so policies naming its path match.
+pub fn entity_authorization(action: &'static str, entity: EntityKind, name: &str) -> Authorization {
     Authorization::AllowEntity {
         action,
-        entity: EntityKind::Role,
+        entity,
         name: name.to_string(),
     }
+}
+
+pub fn role_authorization(action: &'static str, name: &str) -> Authorization {
+    entity_authorization(action, EntityKind::Role, name)
+}
+
+pub fn user_authorization(action: &'static str, name: &str) -> Authorization {
+    entity_authorization(action, EntityKind::User, name)
+}
+
+pub fn group_authorization(action: &'static str, name: &str) -> Authorization {
+    entity_authorization(action, EntityKind::Group, name)
+}
+
+/// `UserName` of an existing user, required.
+pub fn user_name_param(v: &mut Validator, params: &Params) -> String {
+    v.required(params, "UserName", &validate::EXISTING_USER_NAME)
+        .to_string()
+}
+
+/// `UserName` of an existing user, optional (implicit-user actions).
+pub fn optional_user_name_param(v: &mut Validator, params: &Params) -> Option<String> {
+    v.optional(params, "UserName", &validate::EXISTING_USER_NAME)
+        .map(str::to_string)
+}
+
+/// `GroupName`, required.
+pub fn group_name_param(v: &mut Validator, params: &Params) -> String {
+    v.required(params, "GroupName", &validate::GROUP_NAME)
+        .to_string()
+}
+
+/// `AccountAlias`, required: 3..63 of `a-z0-9-`, alphanumeric at both ends,
+/// no `--`, not all digits (it would look like an account id).
+pub fn account_alias_param(v: &mut Validator, params: &Params) -> String {
+    const PATTERN: &str = "^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$";
+    let Some(alias) = params.get("AccountAlias") else {
+        v.missing("AccountAlias");
+        return String::new();
+    };
+    let len = alias.chars().count();
+    if len < 3 {
+        v.push(format!("Value '{alias}' at 'accountAlias' failed to satisfy constraint: Member must have length greater than or equal to 3"));
+    } else if len > 63 {
+        v.push(format!("Value '{alias}' at 'accountAlias' failed to satisfy constraint: Member must have length less than or equal to 63"));
+    }
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let pattern_ok = alias
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && edge(alias.chars().next())
+        && edge(alias.chars().last())
+        && !alias.contains("--");
+    if !pattern_ok {
+        v.push(format!("Value '{alias}' at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: {PATTERN}"));
+    } else if alias.chars().all(|c| c.is_ascii_digit()) {
+        v.push(format!("Value '{alias}' at 'accountAlias' failed to satisfy constraint: Member must not be a 12-digit number"));
+    }
+    alias.to_string()
 }
 
 /// `RoleName`, required.
@@ -454,7 +616,7 @@ pub fn encode_policy(document: &str) -> String {
     utf8_percent_encode(document, POLICY_ENCODE).to_string()
 }
 
-/// Which members a Role carries: ListRoles leaves out boundary and tags.
+/// Which members a Role or User carries: list actions leave out boundary and tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleShape {
     Full,
@@ -495,6 +657,41 @@ pub fn render_role(w: &mut XmlWriter, role: &Role) {
     w.open("Role");
     render_role_members(w, role, RoleShape::Full);
     w.close("Role");
+}
+
+/// Which members a User carries: ListUsers leaves out boundary and tags.
+pub fn render_user_members(w: &mut XmlWriter, user: &User, shape: RoleShape) {
+    w.leaf("Path", &user.path)
+        .leaf("UserName", &user.name)
+        .leaf("UserId", &user.user_id)
+        .leaf("Arn", &user.arn)
+        .leaf("CreateDate", &iso8601(user.created));
+    if shape == RoleShape::Full {
+        if let Some(arn) = &user.permissions_boundary {
+            w.open("PermissionsBoundary")
+                .leaf("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+                .leaf("PermissionsBoundaryArn", arn)
+                .close("PermissionsBoundary");
+        }
+        if !user.tags.is_empty() {
+            render_tags(w, &user.tags);
+        }
+    }
+}
+
+/// `<User>…</User>` for CreateUser and GetUser.
+pub fn render_user(w: &mut XmlWriter, user: &User) {
+    w.open("User");
+    render_user_members(w, user, RoleShape::Full);
+    w.close("User");
+}
+
+pub fn render_group_members(w: &mut XmlWriter, group: &Group) {
+    w.leaf("Path", &group.path)
+        .leaf("GroupName", &group.name)
+        .leaf("GroupId", &group.group_id)
+        .leaf("Arn", &group.arn)
+        .leaf("CreateDate", &iso8601(group.created));
 }
 
 // ---------------------------------------------------------------- OIDC providers

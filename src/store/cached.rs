@@ -17,8 +17,8 @@ use tokio::sync::watch;
 
 use crate::core::arn::AccountId;
 use crate::store::{
-    AccessKey, InlinePolicy, OidcProvider, Role, RoleUpdate, SealingKeyRecord, Store, StoreResult,
-    Tag, User,
+    AccessKey, Group, InlinePolicy, OidcProvider, Role, RoleUpdate, SealingKeyRecord, Store,
+    StoreResult, Tag, User,
 };
 
 /// Past this many entries a map is cleared before inserting: lookups of
@@ -38,6 +38,9 @@ pub(super) struct Caches {
     pub(super) users: HashMap<NameKey, Option<User>>,
     pub(super) sealing_keys: Option<Vec<SealingKeyRecord>>,
     pub(super) policies: super::policies::PolicyCaches,
+    pub(super) user_policies: HashMap<NameKey, Vec<InlinePolicy>>,
+    pub(super) group_policies: HashMap<NameKey, Vec<InlinePolicy>>,
+    pub(super) user_groups: HashMap<NameKey, Vec<Group>>,
 }
 
 impl Caches {
@@ -50,10 +53,17 @@ impl Caches {
         self.users.clear();
         self.sealing_keys = None;
         self.policies.clear();
+        self.user_policies.clear();
+        self.group_policies.clear();
+        self.user_groups.clear();
     }
 }
 
-fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+pub(super) fn bounded_insert<K: std::hash::Hash + Eq, V>(
+    map: &mut HashMap<K, V>,
+    key: K,
+    value: V,
+) {
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }

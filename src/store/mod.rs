@@ -10,7 +10,7 @@ pub mod identity;
 pub mod policies;
 pub mod sql;
 
-pub use identity::IdentityStore;
+pub use identity::{AccessKeyLastUsed, Group, IdentityStore};
 pub use policies::{
     EntityKind, ManagedPolicy, PolicyEntity, PolicyStore, PolicyUsage, PolicyUse, PolicyVersion,
 };
@@ -69,6 +69,8 @@ pub struct User {
     /// The bootstrap administrator; until identity policies arrive it is the
     /// only user allowed IAM actions.
     pub is_admin: bool,
+    /// The managed policy ARN that bounds the user's permissions.
+    pub permissions_boundary: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -64,7 +64,7 @@ impl EntityKind {
     fn table(self) -> &'static str {
         match self {
             EntityKind::User => "users",
-            EntityKind::Group => "groups",
+            EntityKind::Group => "iam_groups",
             EntityKind::Role => "roles",
         }
     }

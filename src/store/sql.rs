@@ -37,6 +37,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/postgres/0002_attachments.sql"),
     ),
     (
+        3,
+        "identity",
+        include_str!("../../migrations/sqlite/0003_identity.sql"),
+        include_str!("../../migrations/postgres/0003_identity.sql"),
+    ),
+    (
         4,
         "managed_policies",
         include_str!("../../migrations/sqlite/0004_managed_policies.sql"),
@@ -248,6 +254,7 @@ pub(super) fn user_from(row: &AnyRow) -> StoreResult<User> {
         created: get(row, "created")?,
         tags: tags_from_json(&get::<String>(row, "tags")?)?,
         is_admin: get::<i64>(row, "is_admin")? != 0,
+        permissions_boundary: get(row, "permissions_boundary")?,
     })
 }
 
@@ -356,8 +363,8 @@ impl Store for SqlStore {
             .await
             .map_err(db_err)?;
         sqlx::query(
-            "INSERT INTO users (account_id, name_key, name, path, user_id, arn, created, tags, is_admin) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO users (account_id, name_key, name, path, user_id, arn, created, tags, is_admin, \
+             permissions_boundary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(admin.account.as_str())
         .bind(key(&admin.name))
@@ -368,6 +375,7 @@ impl Store for SqlStore {
         .bind(admin.created)
         .bind(tags_to_json(&admin.tags))
         .bind(i64::from(admin.is_admin))
+        .bind(admin.permissions_boundary.clone())
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -400,8 +408,8 @@ impl Store for SqlStore {
 
     async fn get_user(&self, account: &AccountId, name: &str) -> StoreResult<Option<User>> {
         let row = sqlx::query(
-            "SELECT account_id, name, path, user_id, arn, created, tags, is_admin FROM users \
-             WHERE account_id = $1 AND name_key = $2",
+            "SELECT account_id, name, path, user_id, arn, created, tags, is_admin, permissions_boundary \
+             FROM users WHERE account_id = $1 AND name_key = $2",
         )
         .bind(account.as_str())
         .bind(key(name))

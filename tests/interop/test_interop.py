@@ -188,6 +188,57 @@ def test_iam_role_lifecycle_and_errors(gateway):
     assert e.value.response["Error"]["Code"] == "ValidationError"
 
 
+def test_iam_users_groups_keys(gateway):
+    iam = client(gateway, "iam")
+    user = iam.create_user(UserName="interop-user", Path="/ops/",
+                           Tags=[{"Key": "team", "Value": "ops"}])["User"]
+    assert user["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/ops/interop-user"
+    assert user["UserId"].startswith("AIDA")
+    assert iam.get_user(UserName="interop-user")["User"]["Tags"] == [{"Key": "team", "Value": "ops"}]
+    assert iam.get_user()["User"]["UserName"] == gateway["admin"]["user_name"]
+    group = iam.create_group(GroupName="interop-group")["Group"]
+    assert group["GroupId"].startswith("AGPA")
+    iam.add_user_to_group(GroupName="interop-group", UserName="interop-user")
+    got = iam.get_group(GroupName="interop-group")
+    assert [u["UserName"] for u in got["Users"]] == ["interop-user"]
+    assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="interop-user")["Groups"]] == ["interop-group"]
+    key = iam.create_access_key(UserName="interop-user")["AccessKey"]
+    assert key["AccessKeyId"].startswith("AKIA") and len(key["SecretAccessKey"]) == 40
+    listed = iam.list_access_keys(UserName="interop-user")["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in listed] == [key["AccessKeyId"]]
+    assert "SecretAccessKey" not in listed[0]
+    last = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+    assert last["ServiceName"] == "N/A" and last["Region"] == "N/A"
+    sts = client(gateway, "sts", {"aws_access_key_id": key["AccessKeyId"],
+                                  "aws_secret_access_key": key["SecretAccessKey"]})
+    ident = sts.get_caller_identity()
+    assert ident["Arn"] == user["Arn"] and ident["UserId"] == user["UserId"]
+    last = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
+    assert last["ServiceName"] == "sts" and last["Region"] == REGION
+    doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_user_policy(UserName="interop-user", PolicyName="p", PolicyDocument=json.dumps(doc))
+    assert iam.get_user_policy(UserName="interop-user", PolicyName="p")["PolicyDocument"] == doc
+    iam.put_group_policy(GroupName="interop-group", PolicyName="g", PolicyDocument=json.dumps(doc))
+    assert iam.list_group_policies(GroupName="interop-group")["PolicyNames"] == ["g"]
+    with pytest.raises(iam.exceptions.DeleteConflictException):
+        iam.delete_user(UserName="interop-user")
+    iam.update_access_key(UserName="interop-user", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sts.get_caller_identity()
+    assert e.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    iam.delete_access_key(UserName="interop-user", AccessKeyId=key["AccessKeyId"])
+    iam.delete_user_policy(UserName="interop-user", PolicyName="p")
+    iam.delete_group_policy(GroupName="interop-group", PolicyName="g")
+    iam.remove_user_from_group(GroupName="interop-group", UserName="interop-user")
+    iam.delete_group(GroupName="interop-group")
+    iam.delete_user(UserName="interop-user")
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_user(UserName="interop-user")
+    iam.create_account_alias(AccountAlias="interop-corp")
+    assert iam.list_account_aliases()["AccountAliases"] == ["interop-corp"]
+    iam.delete_account_alias(AccountAlias="interop-corp")
+
+
 def test_boto3_web_identity_then_caller_identity(gateway, web_role):
     token = mint(gateway, sub="alice-sub", aud="demo-app")
     out = unsigned_sts(gateway).assume_role_with_web_identity(

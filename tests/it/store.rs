@@ -60,6 +60,7 @@ fn admin_in(account: &AccountId) -> User {
         created: 1_700_000_000,
         tags: vec![tag("owner", "ops")],
         is_admin: true,
+        permissions_boundary: None,
     }
 }
 

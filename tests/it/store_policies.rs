@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use sqlx::Connection;
 use stsgate::core::arn::AccountId;
 use stsgate::store::cached::CachedStore;
 use stsgate::store::{
@@ -74,6 +73,7 @@ async fn bootstrap(store: &dyn Store) {
         created: 1_700_000_000,
         tags: vec![],
         is_admin: true,
+        permissions_boundary: None,
     };
     let key = AccessKey {
         access_key_id: "AKIAADMINADMINADMIN1".into(),
@@ -87,26 +87,18 @@ async fn bootstrap(store: &dyn Store) {
     store.bootstrap(&admin, &key).await.unwrap();
 }
 
-/// Groups belong to the identity family; insert one row the way it would.
+/// A group `/ops/NAME`, created through the identity family's store API.
 async fn insert_group(db: &TestDb, name: &str) {
-    let url = match &db.url {
-        Some(u) => u.clone(),
-        None => format!("sqlite://{}", db.dir.join("stsgate.db").display()),
+    let store = db.open_store().await;
+    let group = stsgate::store::Group {
+        account: account(),
+        name: name.to_string(),
+        path: "/ops/".into(),
+        group_id: format!("AGPA{}", name.to_uppercase()),
+        arn: format!("arn:aws:iam::{}:group/ops/{name}", account()),
+        created: 1_700_000_000,
     };
-    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
-    sqlx::query(
-        "INSERT INTO groups (account_id, name_key, name, path, group_id, arn, created) \
-         VALUES ($1, $2, $3, '/ops/', $4, $5, 1700000000)",
-    )
-    .bind(account().as_str())
-    .bind(name.to_lowercase())
-    .bind(name)
-    .bind(format!("AGPA{}", name.to_uppercase()))
-    .bind(format!("arn:aws:iam::{}:group/ops/{name}", account()))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    conn.close().await.ok();
+    store.create_group(&group, 300).await.unwrap();
 }
 
 #[tokio::test]
