@@ -8,10 +8,12 @@
 pub mod cached;
 pub mod identity;
 pub mod policies;
+pub mod saml;
 pub mod sql;
 
 pub use identity::IdentityStore;
 pub use policies::PolicyStore;
+pub use saml::{SamlProvider, SamlStore};
 
 use async_trait::async_trait;
 
@@ -148,7 +150,7 @@ pub struct RoleUpdate {
 #[async_trait]
 /// Everything the service needs from storage. Entity families live in their
 /// own sub-traits (`IdentityStore`, `PolicyStore`) so each has one file.
-pub trait Store: Send + Sync + IdentityStore + PolicyStore {
+pub trait Store: Send + Sync + IdentityStore + PolicyStore + SamlStore {
     /// A number that changes whenever anything is written.
     async fn change_counter(&self) -> StoreResult<i64>;
 

@@ -36,6 +36,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0002_attachments.sql"),
         include_str!("../../migrations/postgres/0002_attachments.sql"),
     ),
+    (
+        5,
+        "saml",
+        include_str!("../../migrations/sqlite/0005_saml.sql"),
+        include_str!("../../migrations/postgres/0005_saml.sql"),
+    ),
 ];
 
 /// Characters that would end or confuse the path part of an `sqlite://` URL.

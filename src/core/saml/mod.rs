@@ -11,6 +11,7 @@ pub mod build;
 pub mod c14n;
 pub mod claims;
 pub mod dsig;
+pub mod metadata;
 pub mod xml;
 
 use base64::Engine;

@@ -12,7 +12,7 @@ pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const MAX_DEPTH: usize = 48;
 const MAX_ATTRS: usize = 64;
 const MAX_NS_IN_SCOPE: usize = 128;
-const MAX_INPUT: usize = 1_000_000;
+const MAX_INPUT: usize = 10_000_000;
 
 pub type NodeId = usize;
 
