@@ -38,6 +38,10 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
             run::<iam::create_open_id_connect_provider::Input>(call).await
         }
         (Service::Iam, "CreateRole") => run::<iam::create_role::Input>(call).await,
+        (Service::Iam, "CreateSAMLProvider") => run::<iam::create_saml_provider::Input>(call).await,
+        (Service::Iam, "DeleteSAMLProvider") => run::<iam::delete_saml_provider::Input>(call).await,
+        (Service::Iam, "GetSAMLProvider") => run::<iam::get_saml_provider::Input>(call).await,
+        (Service::Iam, "ListSAMLProviders") => run::<iam::list_saml_providers::Input>(call).await,
         (Service::Iam, "DeleteOpenIDConnectProvider") => {
             run::<iam::delete_open_id_connect_provider::Input>(call).await
         }

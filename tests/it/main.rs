@@ -7,6 +7,7 @@ mod cli;
 mod federation;
 mod harness;
 mod iam;
+mod saml;
 mod saml_xmlsec;
 mod store;
 mod sts;
