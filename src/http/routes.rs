@@ -26,6 +26,9 @@ pub struct Call<'a> {
 
 pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiResult<String> {
     match (service, action) {
+        (Service::Sts, "AssumeRoleWithSAML") => {
+            run::<sts::assume_role_with_saml::Input>(call).await
+        }
         (Service::Sts, "AssumeRoleWithWebIdentity") => {
             run::<sts::assume_role_with_web_identity::Input>(call).await
         }
