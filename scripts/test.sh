@@ -25,6 +25,14 @@ if ! (command -v pg_isready >/dev/null 2>&1 && pg_isready -h 127.0.0.1 -p 5432 -
   unset STSGATE_TEST_DATABASE_URL
 fi
 
+# xmlsec1 signs SAML fixtures in the tests, so stsgate's verifier is checked
+# against signatures its own code did not make.
+if ! command -v xmlsec1 >/dev/null 2>&1; then
+  log "installing xmlsec1 (SAML test fixtures)"
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq && $apt_get install -y -qq xmlsec1 >/dev/null
+fi
+
 # Python venv with boto3, the aws CLI (v1, from PyPI) and pytest.
 venv="$root/.venv"
 if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/aws" ]; then

@@ -7,6 +7,7 @@ pub mod error;
 pub mod ids;
 pub mod policy;
 pub mod query;
+pub mod saml;
 pub mod seal;
 pub mod secret;
 pub mod sigv4;

@@ -26,6 +26,9 @@ pub struct Call<'a> {
 
 pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiResult<String> {
     match (service, action) {
+        (Service::Sts, "AssumeRoleWithSAML") => {
+            run::<sts::assume_role_with_saml::Input>(call).await
+        }
         (Service::Sts, "AssumeRoleWithWebIdentity") => {
             run::<sts::assume_role_with_web_identity::Input>(call).await
         }
@@ -38,6 +41,10 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
             run::<iam::create_open_id_connect_provider::Input>(call).await
         }
         (Service::Iam, "CreateRole") => run::<iam::create_role::Input>(call).await,
+        (Service::Iam, "CreateSAMLProvider") => run::<iam::create_saml_provider::Input>(call).await,
+        (Service::Iam, "DeleteSAMLProvider") => run::<iam::delete_saml_provider::Input>(call).await,
+        (Service::Iam, "GetSAMLProvider") => run::<iam::get_saml_provider::Input>(call).await,
+        (Service::Iam, "ListSAMLProviders") => run::<iam::list_saml_providers::Input>(call).await,
         (Service::Iam, "DeleteOpenIDConnectProvider") => {
             run::<iam::delete_open_id_connect_provider::Input>(call).await
         }

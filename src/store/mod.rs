@@ -8,12 +8,14 @@
 pub mod cached;
 pub mod identity;
 pub mod policies;
+pub mod saml;
 pub mod sql;
 
 pub use identity::{AccessKeyLastUsed, Group, IdentityStore};
 pub use policies::{
     EntityKind, ManagedPolicy, PolicyEntity, PolicyStore, PolicyUsage, PolicyUse, PolicyVersion,
 };
+pub use saml::{SamlProvider, SamlStore};
 
 use async_trait::async_trait;
 
@@ -152,7 +154,7 @@ pub struct RoleUpdate {
 #[async_trait]
 /// Everything the service needs from storage. Entity families live in their
 /// own sub-traits (`IdentityStore`, `PolicyStore`) so each has one file.
-pub trait Store: Send + Sync + IdentityStore + PolicyStore {
+pub trait Store: Send + Sync + IdentityStore + PolicyStore + SamlStore {
     /// A number that changes whenever anything is written.
     async fn change_counter(&self) -> StoreResult<i64>;
 

@@ -48,6 +48,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_managed_policies.sql"),
         include_str!("../../migrations/postgres/0004_managed_policies.sql"),
     ),
+    (
+        5,
+        "saml",
+        include_str!("../../migrations/sqlite/0005_saml.sql"),
+        include_str!("../../migrations/postgres/0005_saml.sql"),
+    ),
 ];
 
 /// Characters that would end or confuse the path part of an `sqlite://` URL.

@@ -1,6 +1,7 @@
 //! STS actions, one module per action, and what they share: duration and
 //! session-policy validation, credential issuing and rendering.
 
+pub mod assume_role_with_saml;
 pub mod assume_role_with_web_identity;
 pub mod get_caller_identity;
 

@@ -9,6 +9,8 @@ mod harness;
 mod iam;
 mod iam_identity;
 mod iam_policies;
+mod saml;
+mod saml_xmlsec;
 mod store;
 mod store_identity;
 mod store_policies;

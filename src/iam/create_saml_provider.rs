@@ -1,0 +1,166 @@
+//! CreateSAMLProvider: register a SAML IdP from its metadata document.
+
+use crate::action::{Action, Authorization, Ctx, Render, iam_resource};
+use crate::core::arn::AccountId;
+use crate::core::error::{ApiError, ApiResult, ErrorCode};
+use crate::core::query::Params;
+use crate::core::saml::metadata::{self, DEFAULT_VALIDITY};
+use crate::core::validate::{StrRule, Validator};
+use crate::core::xml::{Service, XmlWriter};
+use crate::iam::common::{Entity, TagKeys, check_tags, render_tags, store_error, tags_param};
+use crate::store::{SamlProvider, StoreError, Tag};
+
+pub const MAX_SAML_PROVIDERS: usize = 100;
+
+fn provider_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '.' | '-')
+}
+
+fn any_char(_: char) -> bool {
+    true
+}
+
+pub const SAML_PROVIDER_NAME: StrRule = StrRule {
+    min: 1,
+    max: 128,
+    chars: provider_name_char,
+    pattern: "[\\w._-]+",
+    sensitive: false,
+};
+
+pub const SAML_METADATA: StrRule = StrRule {
+    min: 1000,
+    max: 10_000_000,
+    chars: any_char,
+    pattern: "",
+    sensitive: false,
+};
+
+pub const ENCRYPTION_MODES: &[&str] = &["Allowed", "Required"];
+
+#[derive(Debug)]
+pub struct Input {
+    name: String,
+    metadata: String,
+    tags: Vec<Tag>,
+    encryption_mode: Option<String>,
+}
+
+pub struct Output {
+    arn: String,
+    tags: Vec<Tag>,
+}
+
+impl Render for Output {
+    fn render(&self, w: &mut XmlWriter) {
+        w.leaf("SAMLProviderArn", &self.arn);
+        render_tags(w, &self.tags);
+    }
+}
+
+/// The parsed metadata fields a provider record stores.
+pub fn provider_fields(doc: &str, now: i64) -> ApiResult<(String, Vec<String>, i64)> {
+    let m = metadata::parse(doc).map_err(ApiError::invalid_input)?;
+    Ok((
+        m.entity_id,
+        m.signing_certs,
+        m.valid_until.unwrap_or(now + DEFAULT_VALIDITY),
+    ))
+}
+
+impl Action for Input {
+    const SERVICE: Service = Service::Iam;
+    const NAME: &'static str = "CreateSAMLProvider";
+    type Output = Output;
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let name = v.required(params, "Name", &SAML_PROVIDER_NAME).to_string();
+        let metadata = v
+            .required(params, "SAMLMetadataDocument", &SAML_METADATA)
+            .to_string();
+        let tags = tags_param(&mut v, params, "Tags")?.unwrap_or_default();
+        let encryption_mode = params.get("AssertionEncryptionMode").map(str::to_string);
+        v.finish()?;
+        check_tags(&tags, TagKeys::CaseSensitive)?;
+        if let Some(m) = &encryption_mode
+            && !ENCRYPTION_MODES.contains(&m.as_str())
+        {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{m}' at 'assertionEncryptionMode' failed to satisfy constraint: Member must satisfy enum value set: [Allowed, Required]"
+            )));
+        }
+        if encryption_mode.as_deref() == Some("Required") {
+            return Err(ApiError::invalid_input(
+                "AssertionEncryptionMode Required is not supported: stsgate does not decrypt assertions yet",
+            ));
+        }
+        if params.get("AddPrivateKey").is_some() {
+            return Err(ApiError::invalid_input(
+                "AddPrivateKey is not supported: stsgate does not decrypt assertions yet",
+            ));
+        }
+        Ok(Input {
+            name,
+            metadata,
+            tags,
+            encryption_mode,
+        })
+    }
+
+    fn authorization(&self, account: Option<&AccountId>) -> Authorization {
+        Authorization::Allow {
+            action: "iam:CreateSAMLProvider",
+            resource: iam_resource(account, &format!("saml-provider/{}", self.name)),
+        }
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {
+        let account = ctx.account()?;
+        let (entity_id, certs, valid_until) = provider_fields(&self.metadata, ctx.now)?;
+        let arn = format!(
+            "arn:aws:iam::{}:saml-provider/{}",
+            account.as_str(),
+            self.name
+        );
+        let provider = SamlProvider {
+            account: account.clone(),
+            arn: arn.clone(),
+            name: self.name,
+            metadata: self.metadata,
+            entity_id,
+            certs,
+            valid_until,
+            created: ctx.now,
+            tags: self.tags,
+            encryption_mode: self
+                .encryption_mode
+                .unwrap_or_else(|| "Allowed".to_string()),
+            private_keys: Vec::new(),
+            allow_sha1: false,
+            allow_reuse: false,
+        };
+        ctx.state
+            .store
+            .create_saml_provider(&provider, MAX_SAML_PROVIDERS)
+            .await
+            .map_err(|e| match e {
+                StoreError::Limit(_) => ApiError::new(
+                    ErrorCode::LimitExceeded,
+                    format!(
+                        "Cannot exceed quota for SAMLProvidersPerAccount: {MAX_SAML_PROVIDERS}"
+                    ),
+                ),
+                StoreError::AlreadyExists => ApiError::new(
+                    ErrorCode::EntityAlreadyExists,
+                    format!("SAMLProvider {} already exists.", provider.name),
+                ),
+                other => store_error(other, Entity::Provider(&arn)),
+            })?;
+        tracing::info!(provider = %provider.arn, "SAML provider created");
+        Ok(Output {
+            arn: provider.arn,
+            tags: provider.tags,
+        })
+    }
+}

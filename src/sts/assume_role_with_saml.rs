@@ -1,0 +1,339 @@
+//! AssumeRoleWithSAML (unsigned): trade a signed SAML Response for temporary
+//! credentials of a role the assertion offers with this provider.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::action::{Action, Authorization, Ctx, Render};
+use crate::core::arn::{AccountId, RoleRef, parse_role_arn};
+use crate::core::error::{ApiError, ApiResult, ErrorCode};
+use crate::core::policy::{self, Context, Decision, Policy, PolicyKind, Request, RequestPrincipal};
+use crate::core::query::Params;
+use crate::core::saml::claims::{self, Expect};
+use crate::core::saml::{decode_base64, dsig, verify_response};
+use crate::core::time::iso8601;
+use crate::core::validate::{self, Validator};
+use crate::core::xml::{Service, XmlWriter};
+use crate::sts::{
+    IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession, SessionPolicyInput,
+    check_session_tags, issue_role_session, packed_policy_size, role_session_duration,
+    session_policy_params,
+};
+
+const ACTION: &str = "sts:AssumeRoleWithSAML";
+/// Clock skew allowed on assertion times (stsgate choice; not yet a setting).
+pub const LEEWAY: i64 = 60;
+
+pub struct Input {
+    role: RoleRef,
+    role_arn: String,
+    principal_arn: String,
+    assertion: String,
+    duration: Option<i64>,
+    policies: SessionPolicyInput,
+}
+
+pub struct Output {
+    credentials: IssuedCredentials,
+    assumed_role_id: String,
+    assumed_role_arn: String,
+    packed_policy_size: Option<u32>,
+    subject: String,
+    subject_type: String,
+    issuer: String,
+    audience: String,
+    name_qualifier: String,
+    source_identity: Option<String>,
+}
+
+impl Render for Output {
+    fn render(&self, w: &mut XmlWriter) {
+        self.credentials.render(w);
+        w.open("AssumedRoleUser")
+            .leaf("AssumedRoleId", &self.assumed_role_id)
+            .leaf("Arn", &self.assumed_role_arn)
+            .close("AssumedRoleUser");
+        if let Some(p) = self.packed_policy_size {
+            w.leaf_display("PackedPolicySize", p);
+        }
+        w.leaf("Subject", &self.subject)
+            .leaf("SubjectType", &self.subject_type)
+            .leaf("Issuer", &self.issuer)
+            .leaf("Audience", &self.audience)
+            .leaf("NameQualifier", &self.name_qualifier);
+        w.leaf_opt("SourceIdentity", self.source_identity.as_deref());
+    }
+}
+
+fn not_authorized() -> ApiError {
+    ApiError::access_denied("Not authorized to perform sts:AssumeRoleWithSAML")
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "store operation failed");
+    ApiError::internal()
+}
+
+impl Action for Input {
+    const SERVICE: Service = Service::Sts;
+    const NAME: &'static str = "AssumeRoleWithSAML";
+    const SIGNED: bool = false;
+    type Output = Output;
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let role_arn = v.required(params, "RoleArn", &validate::ARN).to_string();
+        let principal_arn = v
+            .required(params, "PrincipalArn", &validate::ARN)
+            .to_string();
+        let assertion = v
+            .required(params, "SAMLAssertion", &validate::SAML_ASSERTION)
+            .to_string();
+        let duration = v.optional_int(params, "DurationSeconds", MIN_SESSION, MAX_ROLE_SESSION);
+        let policies = session_policy_params(&mut v, params)?;
+        v.finish()?;
+        let role = parse_role_arn(&role_arn, "RoleArn")?;
+        policies.check()?;
+        Ok(Input {
+            role,
+            role_arn,
+            principal_arn,
+            assertion,
+            duration,
+            policies,
+        })
+    }
+
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::Unsigned
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {
+        let account = &self.role.account;
+        if self.role.name.starts_with("AWSReservedSSO_") {
+            return Err(not_authorized());
+        }
+        let provider = ctx
+            .state
+            .store
+            .get_saml_provider(&self.principal_arn)
+            .await
+            .map_err(internal)?
+            .filter(|p| &p.account == account)
+            .ok_or_else(|| {
+                ApiError::invalid_identity_token(format!(
+                    "No SAML provider found in your account for {}",
+                    self.principal_arn
+                ))
+            })?;
+        if ctx.now >= provider.valid_until {
+            return Err(ApiError::invalid_identity_token(
+                "The SAML provider's metadata is no longer valid (ValidUntil has passed)",
+            ));
+        }
+        let certs: Vec<Vec<u8>> = provider
+            .certs
+            .iter()
+            .filter_map(|c| STANDARD.decode(c).ok())
+            .collect();
+        let xml = decode_base64(&self.assertion)?;
+        let verified = verify_response(
+            &xml,
+            &dsig::Trust {
+                certs: &certs,
+                allow_sha1: provider.allow_sha1,
+            },
+        )?;
+        let own_acs: Vec<String> = ctx
+            .state
+            .settings
+            .public_url
+            .iter()
+            .map(|u| format!("{}/saml", u.trim_end_matches('/')))
+            .collect();
+        let claims = claims::check(
+            &verified,
+            &Expect {
+                entity_id: &provider.entity_id,
+                now: ctx.now,
+                leeway: LEEWAY,
+                extra_recipients: &own_acs,
+                extra_audiences: &own_acs,
+            },
+        )?;
+        if !claims
+            .roles
+            .iter()
+            .any(|(r, p)| *r == self.role_arn && *p == provider.arn)
+        {
+            return Err(not_authorized());
+        }
+        let session_name = claims.role_session_name.clone().ok_or_else(|| {
+            ApiError::invalid_identity_token(
+                "Invalid SAML assertion: the RoleSessionName attribute is missing",
+            )
+        })?;
+        let mut v = Validator::new();
+        v.check(
+            "RoleSessionName",
+            &session_name,
+            &validate::ROLE_SESSION_NAME,
+        );
+        if let Some(si) = &claims.source_identity {
+            v.check("SourceIdentity", si, &validate::SOURCE_IDENTITY);
+        }
+        v.finish()
+            .map_err(|e| ApiError::invalid_identity_token(e.message))?;
+        check_session_tags(&claims.principal_tags, &claims.transitive_tag_keys)
+            .map_err(ApiError::invalid_identity_token)?;
+
+        let role = ctx
+            .state
+            .store
+            .get_role(account, &self.role.name)
+            .await
+            .map_err(internal)?
+            .filter(|r| r.path == self.role.path)
+            .ok_or_else(not_authorized)?;
+        let mut duration = role_session_duration(self.duration, &role)?;
+        if let Some(d) = claims.session_duration {
+            duration = duration.min(d);
+        }
+        if let Some(until) = claims.session_not_on_or_after {
+            duration = duration.min(until - ctx.now);
+        }
+        if duration <= 0 {
+            return Err(ApiError::new(
+                ErrorCode::ExpiredTokenException,
+                "The SAML session (SessionNotOnOrAfter) has already ended",
+            ));
+        }
+
+        let keys = claims::condition_keys(&claims, account.as_str(), &provider.name);
+        let trust = Policy::parse(&role.assume_role_policy, PolicyKind::Trust).map_err(|e| {
+            tracing::error!(role = %role.arn, error = %e.message, "stored trust policy does not parse");
+            not_authorized()
+        })?;
+        let mut context = Context::new();
+        for (k, values, multi) in &keys {
+            if *multi {
+                context.insert_multi(k, values.clone());
+            } else if let Some(v) = values.first() {
+                context.insert(k, v.clone());
+            }
+        }
+        context.insert("aws:FederatedProvider", provider.arn.clone());
+        context.insert("sts:RoleSessionName", session_name.clone());
+        context.insert("aws:CurrentTime", iso8601(ctx.now));
+        context.insert("aws:EpochTime", ctx.now.to_string());
+        context.insert(
+            "aws:SecureTransport",
+            if ctx.secure_transport {
+                "true"
+            } else {
+                "false"
+            },
+        );
+        if let Some(ip) = ctx.source_ip {
+            context.insert("aws:SourceIp", ip.to_string());
+        }
+        for (k, v) in &claims.principal_tags {
+            context.insert(&format!("aws:RequestTag/{k}"), v.clone());
+        }
+        if !claims.principal_tags.is_empty() {
+            context.insert_multi(
+                "aws:TagKeys",
+                claims
+                    .principal_tags
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            );
+        }
+        if !claims.transitive_tag_keys.is_empty() {
+            context.insert_multi("sts:TransitiveTagKeys", claims.transitive_tag_keys.clone());
+        }
+        if let Some(si) = &claims.source_identity {
+            context.insert("sts:SourceIdentity", si.clone());
+            context.insert("aws:SourceIdentity", si.clone());
+        }
+        let principal = RequestPrincipal {
+            federated: Some(provider.arn.clone()),
+            ..Default::default()
+        };
+        let allowed = |action: &str| {
+            let request = Request {
+                principal: Some(&principal),
+                action,
+                resource: &role.arn,
+                context: &context,
+            };
+            policy::evaluate(&[&trust], &request) == Decision::Allow
+        };
+        if !allowed(ACTION)
+            || (!claims.principal_tags.is_empty() && !allowed("sts:TagSession"))
+            || (claims.source_identity.is_some() && !allowed("sts:SetSourceIdentity"))
+        {
+            return Err(not_authorized());
+        }
+        let packed = packed_policy_size(&self.policies, &claims.principal_tags)?;
+
+        // One-time use, recorded last so a refused call does not burn the assertion.
+        if !provider.allow_reuse {
+            let fresh = ctx
+                .state
+                .store
+                .record_assertion(&provider.arn, &claims.id, claims.expires + LEEWAY, ctx.now)
+                .await
+                .map_err(internal)?;
+            if !fresh {
+                return Err(ApiError::invalid_identity_token(
+                    "Assertion has already been used",
+                ));
+            }
+        }
+
+        let identity_keys: Vec<(String, Vec<String>)> = keys
+            .iter()
+            .filter(|(k, _, _)| {
+                matches!(
+                    k.as_str(),
+                    "saml:namequalifier" | "saml:sub" | "saml:sub_type"
+                )
+            })
+            .map(|(k, v, _)| (k.clone(), v.clone()))
+            .collect();
+        let (credentials, session) = issue_role_session(
+            ctx.state,
+            RoleSession {
+                role: &role,
+                session_name: &session_name,
+                now: ctx.now,
+                duration,
+                policies: &self.policies,
+                tags: claims.principal_tags.clone(),
+                transitive_tag_keys: claims.transitive_tag_keys.clone(),
+                source_identity: claims.source_identity.clone(),
+                federated_provider: Some(provider.arn.clone()),
+                identity_keys,
+            },
+        );
+        tracing::info!(role = %role.arn, provider = %provider.arn, session = %session_name, "SAML session issued");
+        Ok(Output {
+            credentials,
+            assumed_role_id: session.user_id(),
+            assumed_role_arn: session.arn(),
+            packed_policy_size: packed,
+            name_qualifier: claims::name_qualifier(
+                &claims.issuer,
+                account.as_str(),
+                &provider.name,
+            ),
+            subject: claims.subject,
+            subject_type: claims.subject_type,
+            issuer: claims.issuer,
+            audience: claims.recipient,
+            source_identity: claims.source_identity,
+        })
+    }
+}
