@@ -17,6 +17,8 @@ pub mod list_role_tags;
 pub mod list_roles;
 pub mod put_role_policy;
 pub mod remove_client_id_from_open_id_connect_provider;
+pub mod simulate_custom_policy;
+pub mod simulate_principal_policy;
 pub mod tag_open_id_connect_provider;
 pub mod tag_role;
 pub mod untag_open_id_connect_provider;

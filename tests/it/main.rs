@@ -7,6 +7,7 @@ mod cli;
 mod federation;
 mod harness;
 mod iam;
+mod simulate;
 mod store;
 mod sts;
 mod support;
