@@ -158,6 +158,22 @@ async fn simulators_answer_over_http_on_every_backend() {
         assert_eq!(status, 404, "{body}");
         assert_eq!(error_code(&body), "NoSuchEntity");
 
+        // Users and groups are not simulated yet: a clear InvalidInput, not a wrong answer.
+        let (status, body) = server
+            .signed(
+                &admin,
+                "iam",
+                &[
+                    ("Action", "SimulatePrincipalPolicy"),
+                    ("Version", "2010-05-08"),
+                    ("PolicySourceArn", "arn:aws:iam::123456789012:user/admin"),
+                    ("ActionNames.member.1", "s3:GetObject"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(error_code(&body), "InvalidInput");
+
         server.stop().await;
         db.cleanup().await;
     }
