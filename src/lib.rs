@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod bootstrap;
+pub mod cli_policy;
 pub mod config;
 pub mod core;
 pub mod demo;

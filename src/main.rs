@@ -34,6 +34,36 @@ enum Command {
     Bootstrap(BootstrapArgs),
     /// Run the mock OIDC identity provider on its own.
     MockIdp(MockIdpArgs),
+    /// Work with IAM policy documents locally.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Evaluate policy files against actions and resources, one line per pair.
+    Simulate(PolicySimulateArgs),
+}
+
+#[derive(Args)]
+struct PolicySimulateArgs {
+    /// Identity policy file (repeatable).
+    #[arg(long = "policy", required = true)]
+    policies: Vec<PathBuf>,
+    /// Permissions boundary policy file (repeatable).
+    #[arg(long = "boundary")]
+    boundaries: Vec<PathBuf>,
+    /// Action to evaluate, e.g. iam:CreateUser (repeatable).
+    #[arg(long = "action", required = true)]
+    actions: Vec<String>,
+    /// Resource ARN (repeatable; default `*`).
+    #[arg(long = "resource")]
+    resources: Vec<String>,
+    /// Context entry key=value (repeatable; a repeated key is multi-valued).
+    #[arg(long = "context")]
+    context: Vec<String>,
 }
 
 #[derive(Args, Clone)]
@@ -130,6 +160,13 @@ fn init_tracing() {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Local, synchronous: no runtime needed.
+    if let Command::Policy {
+        command: PolicyCommand::Simulate(args),
+    } = &cli.command
+    {
+        return policy_simulate(args);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -141,6 +178,24 @@ fn main() -> ExitCode {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Bootstrap(args) => runtime.block_on(run_bootstrap(args)),
         Command::MockIdp(args) => runtime.block_on(run_mock_idp(args)),
+        Command::Policy { .. } => ExitCode::SUCCESS,
+    }
+}
+
+fn policy_simulate(args: &PolicySimulateArgs) -> ExitCode {
+    let args = stsgate::cli_policy::SimulateArgs {
+        policies: args.policies.clone(),
+        boundaries: args.boundaries.clone(),
+        actions: args.actions.clone(),
+        resources: args.resources.clone(),
+        context: args.context.clone(),
+    };
+    match stsgate::cli_policy::simulate_files(&args) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 

@@ -68,6 +68,12 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
         (Service::Iam, "RemoveClientIDFromOpenIDConnectProvider") => {
             run::<iam::remove_client_id_from_open_id_connect_provider::Input>(call).await
         }
+        (Service::Iam, "SimulateCustomPolicy") => {
+            run::<iam::simulate_custom_policy::Input>(call).await
+        }
+        (Service::Iam, "SimulatePrincipalPolicy") => {
+            run::<iam::simulate_principal_policy::Input>(call).await
+        }
         (Service::Iam, "TagOpenIDConnectProvider") => {
             run::<iam::tag_open_id_connect_provider::Input>(call).await
         }

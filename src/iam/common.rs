@@ -584,6 +584,28 @@ impl Page {
     }
 }
 
+impl Page {
+    /// This page of `items` kept in the given order (results without a name to
+    /// sort by, e.g. simulator results); the marker carries the position.
+    pub fn apply_in_order<T>(&self, mut items: Vec<T>) -> ApiResult<(Vec<T>, Option<String>)> {
+        let start = match &self.after {
+            Some(pos) => pos
+                .parse::<usize>()
+                .ok()
+                .filter(|p| *p <= items.len())
+                .ok_or_else(|| {
+                    ApiError::invalid_input("Invalid Marker: it was not returned by this API")
+                })?,
+            None => 0,
+        };
+        let end = start.saturating_add(self.max_items).min(items.len());
+        let next = (end < items.len()).then(|| encode_marker(&end.to_string()));
+        items.truncate(end);
+        items.drain(..start);
+        Ok((items, next))
+    }
+}
+
 fn encode_marker(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key.as_bytes())
 }

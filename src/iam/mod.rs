@@ -73,6 +73,8 @@ pub mod put_user_policy;
 pub mod remove_client_id_from_open_id_connect_provider;
 pub mod remove_user_from_group;
 pub mod set_default_policy_version;
+pub mod simulate_custom_policy;
+pub mod simulate_principal_policy;
 pub mod tag_open_id_connect_provider;
 pub mod tag_role;
 pub mod tag_user;

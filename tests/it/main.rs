@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
+mod cli_policy;
 mod federation;
 mod harness;
 mod iam;
@@ -11,6 +12,7 @@ mod iam_identity;
 mod iam_policies;
 mod saml;
 mod saml_xmlsec;
+mod simulate;
 mod store;
 mod store_identity;
 mod store_policies;

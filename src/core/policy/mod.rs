@@ -7,14 +7,20 @@
 //! substitutions. Evaluation is here.
 
 mod condition;
+pub mod decide;
 mod json;
 mod matching;
 mod parse;
+pub mod simulate;
 mod variables;
 
 use std::collections::HashMap;
 
 use condition::Condition;
+pub use decide::{
+    DenyReason, MatchedStatement, Outcome, PolicySet, PrincipalArns, PrincipalKind, SetKind,
+    decide, denial_message,
+};
 use matching::{ArnPattern, Glob, split_arn};
 use variables::{Template, Trace};
 
@@ -397,3 +403,7 @@ pub fn evaluate_detailed(policies: &[&Policy], request: &Request) -> Evaluation 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod decide_tests;
