@@ -100,9 +100,10 @@ fn post(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or("no status line")?;
-    let chunked = head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding: chunked"));
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
     let body = if chunked {
         dechunk(rest)
     } else {
@@ -198,7 +199,12 @@ fn run(args: &Args) -> Result<(), String> {
 
     let idp = host.to_string();
     let json = [("content-type".to_string(), "application/json".to_string())];
-    let (status, minted) = post(&idp, "/mint", &json, r#"{"sub":"bench-user","alg":"RS256"}"#)?;
+    let (status, minted) = post(
+        &idp,
+        "/mint",
+        &json,
+        r#"{"sub":"bench-user","alg":"RS256"}"#,
+    )?;
     if status != 200 {
         return Err(format!("mint: HTTP {status}: {minted}"));
     }
