@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::Settings;
 use crate::core::Random;
+use crate::core::policy::{Policy, PolicyError, PolicyKind};
 use crate::core::seal::SealKey;
 use crate::core::time::Epoch;
 use crate::federation::oidc::OidcVerifier;
@@ -47,6 +48,34 @@ impl Random for SysRandom {
     }
 }
 
+/// Parsed policies by document text: parsing the same trust policy on every
+/// AssumeRole* call costs more than the evaluation. Keyed by the text, so no
+/// invalidation is needed; the map is emptied when it grows past its bound.
+#[derive(Debug, Default)]
+pub struct ParsedPolicies {
+    map: std::sync::RwLock<std::collections::HashMap<(PolicyKind, String), Arc<Policy>>>,
+}
+
+impl ParsedPolicies {
+    const MAX: usize = 10_000;
+
+    pub fn get(&self, document: &str, kind: PolicyKind) -> Result<Arc<Policy>, PolicyError> {
+        if let Ok(map) = self.map.read()
+            && let Some(p) = map.get(&(kind, document.to_string()))
+        {
+            return Ok(p.clone());
+        }
+        let parsed = Arc::new(Policy::parse(document, kind)?);
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= Self::MAX {
+                map.clear();
+            }
+            map.insert((kind, document.to_string()), parsed.clone());
+        }
+        Ok(parsed)
+    }
+}
+
 pub struct AppState {
     pub settings: Settings,
     pub store: Arc<dyn Store>,
@@ -58,6 +87,7 @@ pub struct AppState {
     pub clock: Clock,
     /// Throttles access-key last-use writes.
     pub key_usage: crate::key_usage::KeyUsage,
+    pub parsed_policies: ParsedPolicies,
 }
 
 impl AppState {

@@ -7,17 +7,15 @@ use base64::engine::general_purpose::STANDARD;
 use crate::action::{Action, Authorization, Ctx, Render};
 use crate::core::arn::{AccountId, RoleRef, parse_role_arn};
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
-use crate::core::policy::{self, Context, Decision, Policy, PolicyKind, Request, RequestPrincipal};
 use crate::core::query::Params;
 use crate::core::saml::claims::{self, Expect};
 use crate::core::saml::{decode_base64, dsig, verify_response};
-use crate::core::time::iso8601;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
 use crate::sts::{
-    IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession, SessionPolicyInput,
-    check_session_tags, issue_role_session, packed_policy_size, role_session_duration,
-    session_policy_params,
+    FederatedTrust, IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession,
+    SessionPolicyInput, check_session_tags, federated_trust_allows, issue_role_session,
+    packed_policy_size, role_session_duration, session_policy_params,
 };
 
 const ACTION: &str = "sts:AssumeRoleWithSAML";
@@ -210,70 +208,21 @@ impl Action for Input {
         }
 
         let keys = claims::condition_keys(&claims, account.as_str(), &provider.name);
-        let trust = Policy::parse(&role.assume_role_policy, PolicyKind::Trust).map_err(|e| {
-            tracing::error!(role = %role.arn, error = %e.message, "stored trust policy does not parse");
-            not_authorized()
-        })?;
-        let mut context = Context::new();
-        for (k, values, multi) in &keys {
-            if *multi {
-                context.insert_multi(k, values.clone());
-            } else if let Some(v) = values.first() {
-                context.insert(k, v.clone());
-            }
-        }
-        context.insert("aws:FederatedProvider", provider.arn.clone());
-        context.insert("sts:RoleSessionName", session_name.clone());
-        context.insert("aws:CurrentTime", iso8601(ctx.now));
-        context.insert("aws:EpochTime", ctx.now.to_string());
-        context.insert(
-            "aws:SecureTransport",
-            if ctx.secure_transport {
-                "true"
-            } else {
-                "false"
+        let trusted = federated_trust_allows(
+            ctx,
+            &FederatedTrust {
+                role: &role,
+                action: ACTION,
+                federated: &provider.arn,
+                provider_keys: &keys,
+                federated_provider: &provider.arn,
+                session_name: &session_name,
+                tags: &claims.principal_tags,
+                transitive_tag_keys: &claims.transitive_tag_keys,
+                source_identity: claims.source_identity.as_deref(),
             },
         );
-        if let Some(ip) = ctx.source_ip {
-            context.insert("aws:SourceIp", ip.to_string());
-        }
-        for (k, v) in &claims.principal_tags {
-            context.insert(&format!("aws:RequestTag/{k}"), v.clone());
-        }
-        if !claims.principal_tags.is_empty() {
-            context.insert_multi(
-                "aws:TagKeys",
-                claims
-                    .principal_tags
-                    .iter()
-                    .map(|(k, _)| k.clone())
-                    .collect(),
-            );
-        }
-        if !claims.transitive_tag_keys.is_empty() {
-            context.insert_multi("sts:TransitiveTagKeys", claims.transitive_tag_keys.clone());
-        }
-        if let Some(si) = &claims.source_identity {
-            context.insert("sts:SourceIdentity", si.clone());
-            context.insert("aws:SourceIdentity", si.clone());
-        }
-        let principal = RequestPrincipal {
-            federated: Some(provider.arn.clone()),
-            ..Default::default()
-        };
-        let allowed = |action: &str| {
-            let request = Request {
-                principal: Some(&principal),
-                action,
-                resource: &role.arn,
-                context: &context,
-            };
-            policy::evaluate(&[&trust], &request) == Decision::Allow
-        };
-        if !allowed(ACTION)
-            || (!claims.principal_tags.is_empty() && !allowed("sts:TagSession"))
-            || (claims.source_identity.is_some() && !allowed("sts:SetSourceIdentity"))
-        {
+        if !trusted {
             return Err(not_authorized());
         }
         let packed = packed_policy_size(&self.policies, &claims.principal_tags)?;

@@ -4,16 +4,15 @@
 use crate::action::{Action, Authorization, Ctx, Render};
 use crate::core::arn::{AccountId, RoleRef, oidc_provider_arn, parse_role_arn};
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
-use crate::core::policy::{self, Decision, Policy, PolicyKind, Request, RequestPrincipal};
 use crate::core::query::Params;
 use crate::core::token::jwt::{CheckedClaims, is_google_issuer, peek_issuer};
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
 use crate::federation::oidc::{ProviderSpec, discovery_url_for};
 use crate::sts::{
-    IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession, SessionPolicyInput,
-    check_session_tags, issue_role_session, packed_policy_size, role_session_duration,
-    session_policy_params,
+    FederatedTrust, IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession,
+    SessionPolicyInput, check_session_tags, federated_trust_allows, issue_role_session,
+    packed_policy_size, role_session_duration, session_policy_params,
 };
 
 pub const GOOGLE: &str = "accounts.google.com";
@@ -232,60 +231,25 @@ impl Action for Input {
         };
 
         // The trust policy decides, with the token's claims as condition keys.
-        let trust = Policy::parse(&role.assume_role_policy, PolicyKind::Trust).map_err(|e| {
-            tracing::error!(role = %role.arn, error = %e.message, "stored trust policy does not parse");
-            not_authorized()
-        })?;
-        let mut context = ctx.base_context();
-        for (k, values) in &keys {
-            if values.len() == 1 && !k.ends_with(":amr") {
-                context.insert(k, values[0].clone());
-            } else {
-                context.insert_multi(k, values.clone());
-            }
-        }
-        context.insert("aws:FederatedProvider", federated_provider.clone());
-        context.insert("sts:RoleSessionName", self.session_name.clone());
-        if !claims.principal_tags.is_empty() {
-            for (k, v) in &claims.principal_tags {
-                context.insert(&format!("aws:RequestTag/{k}"), v.clone());
-            }
-            context.insert_multi(
-                "aws:TagKeys",
-                claims
-                    .principal_tags
-                    .iter()
-                    .map(|(k, _)| k.clone())
-                    .collect(),
-            );
-        }
-        if !claims.transitive_tag_keys.is_empty() {
-            context.insert_multi("sts:TransitiveTagKeys", claims.transitive_tag_keys.clone());
-        }
-        if let Some(si) = &claims.source_identity {
-            context.insert("sts:SourceIdentity", si.clone());
-            context.insert("aws:SourceIdentity", si.clone());
-        }
-        let principal = RequestPrincipal {
-            federated: Some(provider.principal.clone()),
-            ..Default::default()
-        };
-        let allowed = |action: &str| {
-            let request = Request {
-                principal: Some(&principal),
-                action,
-                resource: &role.arn,
-                context: &context,
-            };
-            policy::evaluate(&[&trust], &request) == Decision::Allow
-        };
-        if !allowed(ACTION) {
-            return Err(not_authorized());
-        }
-        if !claims.principal_tags.is_empty() && !allowed("sts:TagSession") {
-            return Err(not_authorized());
-        }
-        if claims.source_identity.is_some() && !allowed("sts:SetSourceIdentity") {
+        let provider_keys: Vec<(String, Vec<String>, bool)> = keys
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone(), v.len() != 1 || k.ends_with(":amr")))
+            .collect();
+        let trusted = federated_trust_allows(
+            ctx,
+            &FederatedTrust {
+                role: &role,
+                action: ACTION,
+                federated: &provider.principal,
+                provider_keys: &provider_keys,
+                federated_provider: &federated_provider,
+                session_name: &self.session_name,
+                tags: &claims.principal_tags,
+                transitive_tag_keys: &claims.transitive_tag_keys,
+                source_identity: claims.source_identity.as_deref(),
+            },
+        );
+        if !trusted {
             return Err(not_authorized());
         }
 

@@ -5,10 +5,11 @@ pub mod assume_role_with_saml;
 pub mod assume_role_with_web_identity;
 pub mod get_caller_identity;
 
+use crate::action::Ctx;
 use crate::app::{AppState, SysRandom};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::ids::{IdKind, new_id, new_secret};
-use crate::core::policy::{Policy, PolicyKind};
+use crate::core::policy::{self, Decision, Policy, PolicyKind, Request, RequestPrincipal};
 use crate::core::query::Params;
 use crate::core::time::{Epoch, iso8601};
 use crate::core::token::session::{SessionClaims, SessionKind};
@@ -242,4 +243,79 @@ pub fn check_session_tags(tags: &[(String, String)], transitive: &[String]) -> R
         }
     }
     Ok(())
+}
+
+/// What a federated caller (web identity or SAML) asks of a role's trust policy.
+pub struct FederatedTrust<'a> {
+    pub role: &'a Role,
+    /// `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`.
+    pub action: &'static str,
+    /// The `Federated` principal: provider ARN or a built-in IdP name.
+    pub federated: &'a str,
+    /// Provider condition keys: (key, values, multi-valued).
+    pub provider_keys: &'a [(String, Vec<String>, bool)],
+    pub federated_provider: &'a str,
+    pub session_name: &'a str,
+    pub tags: &'a [(String, String)],
+    pub transitive_tag_keys: &'a [String],
+    pub source_identity: Option<&'a str>,
+}
+
+/// Whether the role's trust policy lets this federated caller in: the assume
+/// action itself, plus `sts:TagSession` when session tags are passed and
+/// `sts:SetSourceIdentity` when a source identity is set (STS.md §6).
+pub fn federated_trust_allows(ctx: &Ctx<'_>, t: &FederatedTrust<'_>) -> bool {
+    let trust = match ctx
+        .state
+        .parsed_policies
+        .get(&t.role.assume_role_policy, PolicyKind::Trust)
+    {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(role = %t.role.arn, error = %e.message, "stored trust policy does not parse");
+            return false;
+        }
+    };
+    let mut context = ctx.base_context();
+    for (k, values, multi) in t.provider_keys {
+        match (multi, values.first()) {
+            (false, Some(v)) => context.insert(k, v.clone()),
+            (true, _) => context.insert_multi(k, values.clone()),
+            (false, None) => {}
+        }
+    }
+    context.insert("aws:FederatedProvider", t.federated_provider);
+    context.insert("sts:RoleSessionName", t.session_name);
+    if !t.tags.is_empty() {
+        for (k, v) in t.tags {
+            context.insert(&format!("aws:RequestTag/{k}"), v.clone());
+        }
+        context.insert_multi(
+            "aws:TagKeys",
+            t.tags.iter().map(|(k, _)| k.clone()).collect(),
+        );
+    }
+    if !t.transitive_tag_keys.is_empty() {
+        context.insert_multi("sts:TransitiveTagKeys", t.transitive_tag_keys.to_vec());
+    }
+    if let Some(si) = t.source_identity {
+        context.insert("sts:SourceIdentity", si);
+        context.insert("aws:SourceIdentity", si);
+    }
+    let principal = RequestPrincipal {
+        federated: Some(t.federated.to_string()),
+        ..Default::default()
+    };
+    let allowed = |action: &str| {
+        let request = Request {
+            principal: Some(&principal),
+            action,
+            resource: &t.role.arn,
+            context: &context,
+        };
+        policy::evaluate(&[&trust], &request) == Decision::Allow
+    };
+    allowed(t.action)
+        && (t.tags.is_empty() || allowed("sts:TagSession"))
+        && (t.source_identity.is_none() || allowed("sts:SetSourceIdentity"))
 }

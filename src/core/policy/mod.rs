@@ -25,7 +25,7 @@ use matching::{ArnPattern, Glob, split_arn};
 use variables::{Template, Trace};
 
 /// Where a policy document is used; decides which elements are required or forbidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
     /// Attached to a user, group or role (and managed policies): no Principal.
     Identity,
