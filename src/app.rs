@@ -58,6 +58,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Throttles access-key last-use writes.
     pub key_usage: crate::key_usage::KeyUsage,
+    /// Parsed policy sets per principal (authorization's hot path).
+    pub policy_cache: crate::http::authorize::PolicyCache,
 }
 
 impl AppState {

@@ -43,6 +43,7 @@ pub async fn build_state(settings: Settings) -> Result<(Arc<AppState>, Arc<Cache
         keyring: KeyRingHandle::new(ring),
         clock,
         key_usage: Default::default(),
+        policy_cache: Default::default(),
     };
     Ok((Arc::new(state), cached))
 }
