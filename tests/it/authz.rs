@@ -401,7 +401,24 @@ async fn web_session(
     role: &str,
     extra: &[(&str, &str)],
 ) -> Creds {
-    let token = idp.mint(json!({"sub": "user-1", "aud": "demo-app"}));
+    web_session_with(
+        server,
+        idp,
+        role,
+        extra,
+        json!({"sub": "user-1", "aud": "demo-app"}),
+    )
+    .await
+}
+
+async fn web_session_with(
+    server: &TestServer,
+    idp: &TestIdp,
+    role: &str,
+    extra: &[(&str, &str)],
+    claims: serde_json::Value,
+) -> Creds {
+    let token = idp.mint(claims);
     let mut params = vec![
         ("Action", "AssumeRoleWithWebIdentity"),
         ("Version", "2011-06-15"),
@@ -551,6 +568,79 @@ async fn role_sessions_get_role_policies_narrowed_by_session_policies_on_every_b
         idp.stop().await;
         db.cleanup().await;
     }
+}
+
+#[tokio::test]
+async fn session_tags_override_role_tags_ignoring_case() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, |_| {}).await;
+    let admin = server.admin_creds();
+    let idp = TestIdp::start().await;
+    let role = setup_web_role(&server, &idp).await;
+    let host = idp.issuer.trim_start_matches("http://");
+    let trust = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host}")},
+        "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+    }]})
+    .to_string();
+    ok(
+        &server,
+        &admin,
+        "UpdateAssumeRolePolicy",
+        &[("RoleName", "web"), ("PolicyDocument", &trust)],
+    )
+    .await;
+    ok(
+        &server,
+        &admin,
+        "TagRole",
+        &[
+            ("RoleName", "web"),
+            ("Tags.member.1.Key", "team"),
+            ("Tags.member.1.Value", "red"),
+            ("Tags.member.2.Key", "dept"),
+            ("Tags.member.2.Value", "ops"),
+        ],
+    )
+    .await;
+    let by_tag = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}},
+        {"Effect": "Allow", "Action": "iam:ListGroups", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalTag/dept": "ops"}}}
+    ]})
+    .to_string();
+    ok(
+        &server,
+        &admin,
+        "PutRolePolicy",
+        &[
+            ("RoleName", "web"),
+            ("PolicyName", "by-tag"),
+            ("PolicyDocument", &by_tag),
+        ],
+    )
+    .await;
+    // Role tags alone: team=red, dept=ops.
+    let untagged = web_session(&server, &idp, &role, &[]).await;
+    denied(&server, &untagged, "ListUsers", &[]).await;
+    ok(&server, &untagged, "ListGroups", &[]).await;
+    // A session tag `Team` replaces the role's `team`; `dept` still comes from the role.
+    let tagged = web_session_with(
+        &server,
+        &idp,
+        &role,
+        &[],
+        json!({"sub": "user-1", "aud": "demo-app",
+               "https://aws.amazon.com/tags": {"principal_tags": {"Team": ["blue"]}}}),
+    )
+    .await;
+    ok(&server, &tagged, "ListUsers", &[]).await;
+    ok(&server, &tagged, "ListGroups", &[]).await;
+    server.stop().await;
+    idp.stop().await;
+    db.cleanup().await;
 }
 
 #[tokio::test]
