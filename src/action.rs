@@ -48,6 +48,9 @@ pub struct Ctx<'a> {
     pub request_id: &'a str,
     pub source_ip: Option<IpAddr>,
     pub secure_transport: bool,
+    /// Tags the request carries (`aws:RequestTag/*`, `aws:TagKeys`), from
+    /// [`Action::request_tags`].
+    pub request_tags: Vec<(String, String)>,
 }
 
 impl Ctx<'_> {
@@ -121,6 +124,11 @@ pub trait Action: Sized {
     /// the calling user (GetUser, CreateAccessKey…) override this.
     fn authorization_for(&self, caller: Option<&Principal>) -> Authorization {
         self.authorization(caller.map(|c| c.account()))
+    }
+    /// Tags the request would attach (CreateRole, TagUser…): authorization
+    /// sees them as `aws:RequestTag/KEY` and `aws:TagKeys`.
+    fn request_tags(&self) -> Vec<(String, String)> {
+        Vec::new()
     }
     fn execute(self, ctx: &Ctx<'_>) -> impl Future<Output = ApiResult<Self::Output>>;
 }

@@ -88,6 +88,8 @@ pub struct AppState {
     /// Throttles access-key last-use writes.
     pub key_usage: crate::key_usage::KeyUsage,
     pub parsed_policies: ParsedPolicies,
+    /// Parsed policy sets per principal (authorization's hot path).
+    pub policy_cache: crate::http::authorize::PolicyCache,
 }
 
 impl AppState {

@@ -29,9 +29,12 @@ pub enum BootstrapError {
     Store(String),
 }
 
-/// Create the account, an administrator user and its access key. The secret is
-/// sealed under the master key before it is stored; only the return value
-/// carries it in the clear.
+/// Create the account, an administrator user and its access key. The
+/// administrator's power is an ordinary attachment of AdministratorAccess
+/// (`store::BOOTSTRAP_ADMIN_POLICY`), made in the same transaction, so the
+/// one evaluator decides its calls like anyone else's. The secret is sealed
+/// under the master key before it is stored; only the return value carries it
+/// in the clear.
 pub async fn bootstrap(
     store: &dyn Store,
     master: &SealKey,

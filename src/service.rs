@@ -44,6 +44,7 @@ pub async fn build_state(settings: Settings) -> Result<(Arc<AppState>, Arc<Cache
         clock,
         key_usage: Default::default(),
         parsed_policies: Default::default(),
+        policy_cache: Default::default(),
     };
     Ok((Arc::new(state), cached))
 }

@@ -200,6 +200,7 @@ pub async fn run<A: Action>(call: &Call<'_>) -> ApiResult<String> {
         request_id: call.request_id,
         source_ip: call.source_ip,
         secure_transport: call.secure_transport,
+        request_tags: input.request_tags(),
     };
     let needed = input.authorization_for(caller.as_ref());
     authorize::authorize(&ctx, &needed).await?;

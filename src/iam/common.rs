@@ -533,6 +533,13 @@ pub fn remove_tags(existing: &[Tag], remove: &[String], keys: TagKeys) -> Vec<Ta
         .collect()
 }
 
+/// Tags as `(key, value)` pairs for [`crate::action::Action::request_tags`].
+pub fn tag_pairs(tags: &[Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect()
+}
+
 pub fn render_tags(w: &mut XmlWriter, tags: &[Tag]) {
     w.list("Tags", tags, |w, t| {
         w.leaf("Key", &t.key).leaf("Value", &t.value);

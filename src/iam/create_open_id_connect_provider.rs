@@ -60,6 +60,10 @@ impl Action for Input {
         })
     }
 
+    fn request_tags(&self) -> Vec<(String, String)> {
+        crate::iam::common::tag_pairs(&self.tags)
+    }
+
     fn authorization(&self, account: Option<&AccountId>) -> Authorization {
         let url = normalize_provider_url(&self.url, true).unwrap_or_else(|_| self.url.clone());
         Authorization::Allow {

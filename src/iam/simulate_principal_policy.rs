@@ -1,20 +1,19 @@
 //! SimulatePrincipalPolicy: evaluate an entity's own policies (plus any given
 //! in the request) against a list of actions and resources.
 //!
-//! Today only roles can be simulated: their inline policies. EXTENSION POINT
-//! ([`principal_policies`]): users (inline + attached managed + group
-//! policies), groups, and the entity's stored permissions boundary arrive
-//! with the managed-policy store work.
+//! Users (inline + attached managed + their groups' policies, boundary),
+//! groups (inline + attached) and roles (inline + attached, boundary).
 
 use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::{AccountId, Arn, parse_role_arn};
 use crate::core::error::{ApiError, ApiResult};
-use crate::core::policy::simulate::{SimCaller, SourcePolicy, SourceType};
-use crate::core::policy::{Policy, PolicyKind, PrincipalKind};
+use crate::core::policy::simulate::{SimCaller, SourcePolicy};
+use crate::core::policy::{PolicyKind, PrincipalKind};
 use crate::core::query::Params;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::Service;
-use crate::iam::common::{Entity, internal, role_not_found, store_error};
+use crate::http::authorize::{group_policies, role_policies, user_policies};
+use crate::iam::common::{group_not_found, internal, role_not_found, user_not_found};
 use crate::iam::simulate_custom_policy::{
     Output, SimParams, input_policies, resource_policy, simulate_page,
 };
@@ -36,12 +35,29 @@ pub struct PrincipalPolicies {
     pub caller: SimCaller,
 }
 
-/// The stored policies of the principal named by `arn` in the caller's account.
+/// The stored policies of the principal named by `arn` in the caller's
+/// account, gathered by the same code the authorizer uses
+/// (`http::authorize::{user_policies, group_policies, role_policies}`).
 pub async fn principal_policies(ctx: &Ctx<'_>, arn: &str) -> ApiResult<PrincipalPolicies> {
     let account = ctx.account()?;
+    let store = ctx.state.store.as_ref();
     let parsed = Arn::parse(arn)
-        .filter(|a| a.service == "iam")
+        .filter(|a| a.service == "iam" && a.region.is_empty())
         .ok_or_else(|| ApiError::invalid_input(format!("Invalid PolicySourceArn {arn}")))?;
+    // The name is the last path segment; the path itself is not matched, as
+    // IAM names are unique per account.
+    let name = parsed
+        .resource_id()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let same_account = parsed.account == account.as_str();
+    let caller = |kind, arn: String| SimCaller {
+        kind,
+        arn,
+        account: Some(account.as_str().to_string()),
+    };
     match parsed.resource_type() {
         "role" => {
             let role_ref = parse_role_arn(arn, "PolicySourceArn")
@@ -49,53 +65,45 @@ pub async fn principal_policies(ctx: &Ctx<'_>, arn: &str) -> ApiResult<Principal
             if &role_ref.account != account {
                 return Err(role_not_found(&role_ref.name));
             }
-            let role = ctx
-                .state
-                .store
+            let role = store
                 .get_role(account, &role_ref.name)
                 .await
                 .map_err(internal)?
                 .ok_or_else(|| role_not_found(&role_ref.name))?;
-            let inline = ctx
-                .state
-                .store
-                .list_role_policies(account, &role.name)
-                .await
-                .map_err(|e| store_error(e, Entity::Role(&role.name)))?;
-            let mut identity = Vec::with_capacity(inline.len());
-            for p in inline {
-                // Stored documents were validated on write; one that no longer
-                // parses is a fault the simulator reports rather than skips.
-                let policy = Policy::parse(&p.document, PolicyKind::Identity).map_err(|e| {
-                    ApiError::new(
-                        crate::core::error::ErrorCode::PolicyEvaluation,
-                        format!("Role policy {} cannot be evaluated: {}", p.name, e.message),
-                    )
-                })?;
-                identity.push(SourcePolicy {
-                    id: p.name,
-                    source_type: SourceType::Role,
-                    policy,
-                });
-            }
-            // EXTENSION POINT: attached managed policies (`aws-managed` /
-            // `user-managed`) and `role.permissions_boundary` once the
-            // managed-policy store lands.
+            let policies = role_policies(store, &role).await?;
             Ok(PrincipalPolicies {
-                identity,
-                boundary: None,
-                caller: SimCaller {
-                    kind: PrincipalKind::RoleSession,
-                    arn: role.arn,
-                    account: Some(account.as_str().to_string()),
-                },
+                identity: policies.identity,
+                boundary: policies.boundary,
+                caller: caller(PrincipalKind::RoleSession, role.arn),
             })
         }
-        // EXTENSION POINT: users and groups with the user/group store work.
-        "user" | "group" => Err(ApiError::invalid_input(format!(
-            "Simulating {} policies is not supported yet; PolicySourceArn must be a role ARN",
-            parsed.resource_type()
-        ))),
+        "user" if !name.is_empty() => {
+            let user = if same_account {
+                store.get_user(account, &name).await.map_err(internal)?
+            } else {
+                None
+            };
+            let user = user.ok_or_else(|| user_not_found(&name))?;
+            let policies = user_policies(store, &user).await?;
+            Ok(PrincipalPolicies {
+                identity: policies.identity,
+                boundary: policies.boundary,
+                caller: caller(PrincipalKind::User, user.arn),
+            })
+        }
+        "group" if !name.is_empty() => {
+            let group = if same_account {
+                store.get_group(account, &name).await.map_err(internal)?
+            } else {
+                None
+            };
+            let group = group.ok_or_else(|| group_not_found(&name))?;
+            Ok(PrincipalPolicies {
+                identity: group_policies(store, account, &group.name).await?,
+                boundary: None,
+                caller: caller(PrincipalKind::User, group.arn),
+            })
+        }
         _ => Err(ApiError::invalid_input(format!(
             "Invalid PolicySourceArn {arn}: expected the ARN of a user, group or role"
         ))),

@@ -36,6 +36,10 @@ impl Action for Input {
         Ok(Input { name, tags })
     }
 
+    fn request_tags(&self) -> Vec<(String, String)> {
+        crate::iam::common::tag_pairs(&self.tags)
+    }
+
     fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
         role_authorization("iam:TagRole", &self.name)
     }

@@ -175,6 +175,10 @@ impl Store for CachedStore {
         self.inner.change_counter().await
     }
 
+    fn cache_generation(&self) -> Option<u64> {
+        Some(self.generation())
+    }
+
     async fn bootstrap(&self, admin: &User, key: &AccessKey) -> StoreResult<()> {
         let r = self.inner.bootstrap(admin, key).await;
         self.after_write(r)

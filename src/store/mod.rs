@@ -22,6 +22,9 @@ use async_trait::async_trait;
 use crate::core::arn::AccountId;
 use crate::core::time::Epoch;
 
+/// What bootstrap attaches to the administrator: its only source of power.
+pub const BOOTSTRAP_ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
     NotFound,
@@ -68,8 +71,8 @@ pub struct User {
     pub arn: String,
     pub created: Epoch,
     pub tags: Vec<Tag>,
-    /// The bootstrap administrator; until identity policies arrive it is the
-    /// only user allowed IAM actions.
+    /// The bootstrap administrator. Informational only: its permissions come
+    /// from the AdministratorAccess attachment bootstrap makes, like anyone's.
     pub is_admin: bool,
     /// The managed policy ARN that bounds the user's permissions.
     pub permissions_boundary: Option<String>,
@@ -158,8 +161,18 @@ pub trait Store: Send + Sync + IdentityStore + PolicyStore + SamlStore {
     /// A number that changes whenever anything is written.
     async fn change_counter(&self) -> StoreResult<i64>;
 
+    /// For caching stores: a number that changes whenever cached reads may
+    /// have become stale (a local write, or another node's write seen by the
+    /// invalidation poll). Callers that derive data from reads (compiled
+    /// policy sets) drop it when this moves. `None`: nothing is cached, so
+    /// derived data must not be cached either.
+    fn cache_generation(&self) -> Option<u64> {
+        None
+    }
+
     // Accounts and the bootstrap administrator.
-    /// Create the account, its administrator user and first access key in one
+    /// Create the account, its administrator user (with
+    /// [`BOOTSTRAP_ADMIN_POLICY`] attached) and first access key in one
     /// transaction; `AlreadyBootstrapped` when any account exists.
     async fn bootstrap(&self, admin: &User, key: &AccessKey) -> StoreResult<()>;
     async fn accounts(&self) -> StoreResult<Vec<AccountId>>;

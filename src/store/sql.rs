@@ -399,6 +399,16 @@ impl Store for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO policy_attachments (account_id, entity_kind, entity_key, policy_arn) \
+             VALUES ($1, 'user', $2, $3)",
+        )
+        .bind(admin.account.as_str())
+        .bind(key(&admin.name))
+        .bind(super::BOOTSTRAP_ADMIN_POLICY)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         tx.commit().await.map_err(db_err)
     }
 

@@ -239,6 +239,62 @@ def test_iam_users_groups_keys(gateway):
     iam.delete_account_alias(AccountAlias="interop-corp")
 
 
+def access_denied(call, **kwargs):
+    """The AccessDenied message of a refused boto3 call."""
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        call(**kwargs)
+    err = e.value.response["Error"]
+    assert err["Code"] == "AccessDenied", err
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    return err["Message"]
+
+
+def keys_of(key):
+    return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+
+
+def test_story_developers_group_boundary_and_change_password_user(gateway):
+    admin = client(gateway, "iam")
+    admin.create_group(GroupName="developers")
+    admin.attach_group_policy(GroupName="developers",
+                              PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
+    alice_arn = admin.create_user(UserName="alice")["User"]["Arn"]
+    admin.add_user_to_group(GroupName="developers", UserName="alice")
+    alice_keys = keys_of(admin.create_access_key(UserName="alice")["AccessKey"])
+    alice_iam = client(gateway, "iam", alice_keys)
+    alice_sts = client(gateway, "sts", alice_keys)
+
+    # What PowerUserAccess allows...
+    assert alice_sts.get_caller_identity()["Arn"] == alice_arn
+    assert "Roles" in alice_iam.list_roles()
+    # ...and what it does not, in AWS's words.
+    assert access_denied(alice_iam.create_user, UserName="mallory") == (
+        f"User: {alice_arn} is not authorized to perform: iam:CreateUser on resource: "
+        f"arn:aws:iam::{ACCOUNT}:user/mallory because no identity-based policy allows "
+        "the iam:CreateUser action")
+
+    # A permissions boundary narrows her further.
+    cap = admin.create_policy(PolicyName="whoami-only", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}]}))["Policy"]["Arn"]
+    admin.put_user_permissions_boundary(UserName="alice", PermissionsBoundary=cap)
+    assert access_denied(alice_iam.list_roles) == (
+        f"User: {alice_arn} is not authorized to perform: iam:ListRoles on resource: "
+        f"arn:aws:iam::{ACCOUNT}:role/ because no permissions boundary allows the iam:ListRoles action")
+    assert alice_sts.get_caller_identity()["Arn"] == alice_arn
+
+    # A user with only IAMUserChangePassword can do only that (and ask who she is).
+    bob_arn = admin.create_user(UserName="bob")["User"]["Arn"]
+    admin.attach_user_policy(UserName="bob",
+                             PolicyArn="arn:aws:iam::aws:policy/IAMUserChangePassword")
+    bob_keys = keys_of(admin.create_access_key(UserName="bob")["AccessKey"])
+    bob_iam = client(gateway, "iam", bob_keys)
+    assert client(gateway, "sts", bob_keys).get_caller_identity()["Arn"] == bob_arn
+    for call, kwargs in [(bob_iam.list_users, {}), (bob_iam.list_roles, {}),
+                         (bob_iam.create_access_key, {}), (bob_iam.get_user, {})]:
+        assert "because no identity-based policy allows" in access_denied(call, **kwargs)
+
+
 def test_boto3_web_identity_then_caller_identity(gateway, web_role):
     token = mint(gateway, sub="alice-sub", aud="demo-app")
     out = unsigned_sts(gateway).assume_role_with_web_identity(

@@ -12,6 +12,7 @@ use stsgate::bootstrap::{BootstrapOutput, bootstrap};
 use stsgate::config::Settings;
 use stsgate::core::arn::AccountId;
 use stsgate::mock_idp::MockIdp;
+use stsgate::store::cached::CachedStore;
 use stsgate::{http, service};
 
 use crate::support::TestDb;
@@ -21,6 +22,8 @@ pub const ACCOUNT: &str = "123456789012";
 pub struct TestServer {
     pub base: String,
     pub state: Arc<AppState>,
+    /// The node's cache, so tests can drive its cross-node invalidation.
+    pub cached: Arc<CachedStore>,
     pub admin: BootstrapOutput,
     handle: ServerHandle,
 }
@@ -45,7 +48,7 @@ impl TestServer {
         };
         settings.oidc.allow_http_issuers = true;
         tweak(&mut settings);
-        let (state, _cached) = service::build_state(settings).await.expect("build state");
+        let (state, cached) = service::build_state(settings).await.expect("build state");
         let account = AccountId::parse(ACCOUNT).unwrap();
         let admin = match bootstrap(
             state.store.as_ref(),
@@ -73,6 +76,7 @@ impl TestServer {
         TestServer {
             base,
             state,
+            cached,
             admin,
             handle,
         }

@@ -639,6 +639,10 @@ const AWS_NAMES: [&str; 8] = [
 /// Boundaries on roles and users: existence checked, shown by GetRole, counted.
 async fn boundaries(c: &IamClient) {
     let custom = create_policy(c, "it-cap").await;
+    // Not the admin: a boundary on the caller itself would narrow this test's own calls.
+    c.call("CreateUser", &[("UserName", "it-capped")])
+        .await
+        .assert_ok();
     let missing = format!("arn:aws:iam::{ACCT}:policy/ghost");
     let r = c
         .call(
@@ -693,7 +697,7 @@ async fn boundaries(c: &IamClient) {
     .assert_error(404, "NoSuchEntity");
     c.call(
         "PutUserPermissionsBoundary",
-        &[("UserName", "admin"), ("PermissionsBoundary", &custom)],
+        &[("UserName", "it-capped"), ("PermissionsBoundary", &custom)],
     )
     .await
     .assert_ok();
@@ -724,7 +728,11 @@ async fn boundaries(c: &IamClient) {
         "{}",
         r.body
     );
-    assert!(r.body.contains("<UserName>admin</UserName>"), "{}", r.body);
+    assert!(
+        r.body.contains("<UserName>it-capped</UserName>"),
+        "{}",
+        r.body
+    );
     let r = c
         .call(
             "ListEntitiesForPolicy",
@@ -758,7 +766,13 @@ async fn boundaries(c: &IamClient) {
         .assert_ok();
     let r = c.call("GetRole", &[role]).await;
     assert!(!r.body.contains("<PermissionsBoundary>"), "{}", r.body);
-    c.call("DeleteUserPermissionsBoundary", &[("UserName", "admin")])
+    c.call(
+        "DeleteUserPermissionsBoundary",
+        &[("UserName", "it-capped")],
+    )
+    .await
+    .assert_ok();
+    c.call("DeleteUser", &[("UserName", "it-capped")])
         .await
         .assert_ok();
     c.call("DeletePolicy", &[("PolicyArn", &custom)])

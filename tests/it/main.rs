@@ -3,6 +3,7 @@
 // Test code may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod authz;
 mod cli;
 mod cli_policy;
 mod federation;

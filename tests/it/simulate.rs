@@ -158,7 +158,8 @@ async fn simulators_answer_over_http_on_every_backend() {
         assert_eq!(status, 404, "{body}");
         assert_eq!(error_code(&body), "NoSuchEntity");
 
-        // Users and groups are not simulated yet: a clear InvalidInput, not a wrong answer.
+        // Users are simulated with their attached managed policies: the
+        // bootstrap admin holds AdministratorAccess, nothing else.
         let (status, body) = server
             .signed(
                 &admin,
@@ -171,8 +172,37 @@ async fn simulators_answer_over_http_on_every_backend() {
                 ],
             )
             .await;
-        assert_eq!(status, 400, "{body}");
-        assert_eq!(error_code(&body), "InvalidInput");
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(decisions(&body), ["allowed"]);
+        assert_eq!(
+            xml_field(&body, "SourcePolicyId").as_deref(),
+            Some("arn:aws:iam::aws:policy/AdministratorAccess")
+        );
+        assert_eq!(
+            xml_field(&body, "SourcePolicyType").as_deref(),
+            Some("aws-managed")
+        );
+
+        // Unknown users and groups are NoSuchEntity, as for roles.
+        for arn in [
+            "arn:aws:iam::123456789012:user/nobody",
+            "arn:aws:iam::123456789012:group/nobody",
+        ] {
+            let (status, body) = server
+                .signed(
+                    &admin,
+                    "iam",
+                    &[
+                        ("Action", "SimulatePrincipalPolicy"),
+                        ("Version", "2010-05-08"),
+                        ("PolicySourceArn", arn),
+                        ("ActionNames.member.1", "s3:GetObject"),
+                    ],
+                )
+                .await;
+            assert_eq!(status, 404, "{arn}: {body}");
+            assert_eq!(error_code(&body), "NoSuchEntity");
+        }
 
         server.stop().await;
         db.cleanup().await;

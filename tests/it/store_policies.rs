@@ -345,6 +345,10 @@ async fn attachments_to_users_groups_and_roles() {
                 other => panic!("{b}: {other:?}"),
             }
             let mut expected = vec![p.arn.clone(), AWS_READ.to_string()];
+            if kind == EntityKind::User {
+                // Bootstrap attached AdministratorAccess to the admin in its transaction.
+                expected.push(stsgate::store::BOOTSTRAP_ADMIN_POLICY.to_string());
+            }
             expected.sort();
             assert_eq!(
                 store
