@@ -566,8 +566,9 @@ impl Page {
     /// as IAM lists names), and the marker of the next page when truncated.
     ///
     /// Keys equal but for case (case-sensitive tag keys such as `b` and `B`)
-    /// are ordered exactly and told apart in the marker by their rank among
-    /// them (`key\0rank`), so a page boundary between them loses neither.
+    /// are ordered exactly, identical keys keep the order of `items`, and
+    /// both are told apart in the marker by their rank among the equal keys
+    /// (`key\0rank`), so a page boundary between them loses neither.
     pub fn apply<T>(&self, items: Vec<T>, key: impl Fn(&T) -> &str) -> (Vec<T>, Option<String>) {
         let mut keyed: Vec<(String, String, T)> = items
             .into_iter()
@@ -1081,6 +1082,21 @@ mod tests {
             }
         }
         assert_eq!(seen, vec!["a", "B", "b", "b2", "c"]);
+
+        // Identical keys (an AWS and a customer policy of one name) keep
+        // their input order across a page boundary.
+        let items = vec![("p", 1), ("p", 2), ("a", 0)];
+        let page = Page {
+            after: None,
+            max_items: 2,
+        };
+        let (first, next) = page.apply(items.clone(), |t| t.0);
+        assert_eq!(first, vec![("a", 0), ("p", 1)]);
+        let page = Page {
+            after: Some(decode_marker(&next.unwrap()).unwrap()),
+            max_items: 2,
+        };
+        assert_eq!(page.apply(items, |t| t.0), (vec![("p", 2)], None));
     }
 
     #[test]

@@ -93,19 +93,15 @@ enum Entry {
 
 impl Entry {
     /// Sort key: users, then groups, roles, policies (the response's list
-    /// order), each by name; policies by name then ARN (names repeat across owners).
+    /// order), each by name. Policy names repeat across owners: such ties keep
+    /// the listing order (`Page::apply` ranks them), AWS's first.
     fn key(&self) -> String {
         match self {
             Entry::User(u) => format!("0 {}", u.name),
             Entry::Group(g) => format!("1 {}", g.name),
             Entry::Role(r) => format!("2 {}", r.name),
-            Entry::Policy(p, _) => {
-                let (name, arn) = match p {
-                    Managed::Aws(a) => (a.name, a.arn),
-                    Managed::Customer(c) => (c.name.as_str(), c.arn.as_str()),
-                };
-                format!("3 {name} {arn}")
-            }
+            Entry::Policy(Managed::Aws(a), _) => format!("3 {}", a.name),
+            Entry::Policy(Managed::Customer(c), _) => format!("3 {}", c.name),
         }
     }
 }

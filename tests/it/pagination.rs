@@ -72,6 +72,27 @@ async fn fixture(c: &IamClient) -> String {
             .await);
         }
     }
+    // A longest-name policy on a deep path sorts right after `other-p`, so
+    // a page ends on it: its marker must still be one IAM accepts (≤ 320).
+    let long_path = format!("/other/{}/", "d".repeat(400));
+    let long_name = format!("pg-0{}", "n".repeat(124));
+    ok(c.call(
+        "CreatePolicy",
+        &[
+            ("PolicyName", &long_name),
+            ("Path", &long_path),
+            ("PolicyDocument", PERMS),
+        ],
+    )
+    .await);
+    ok(c.call(
+        "AttachUserPolicy",
+        &[
+            ("UserName", "pg-1-u"),
+            ("PolicyArn", &policy_arn(&long_name, &long_path)),
+        ],
+    )
+    .await);
     let p1 = policy_arn("pg-1-p", "/pg/");
     // pg-1-u/g/r: five /pg/ policies and one /other/ attached, five inline
     // policies, five tags; pg-1-u in every pg group with two keys.
