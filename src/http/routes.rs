@@ -151,6 +151,10 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
         (Service::Iam, "GetAccessKeyLastUsed") => {
             run::<iam::get_access_key_last_used::Input>(call).await
         }
+        (Service::Iam, "GetAccountAuthorizationDetails") => {
+            run::<iam::get_account_authorization_details::Input>(call).await
+        }
+        (Service::Iam, "GetAccountSummary") => run::<iam::get_account_summary::Input>(call).await,
         (Service::Iam, "GetGroup") => run::<iam::get_group::Input>(call).await,
         (Service::Iam, "GetGroupPolicy") => run::<iam::get_group_policy::Input>(call).await,
         (Service::Iam, "GetUser") => run::<iam::get_user::Input>(call).await,

@@ -571,23 +571,46 @@ impl Page {
 
     /// This page of `items` in the order of `key` (compared ignoring case,
     /// as IAM lists names), and the marker of the next page when truncated.
-    pub fn apply<T>(
-        &self,
-        mut items: Vec<T>,
-        key: impl Fn(&T) -> &str,
-    ) -> (Vec<T>, Option<String>) {
-        items.sort_by_cached_key(|t| key(t).to_lowercase());
-        if let Some(after) = &self.after {
-            items.retain(|t| key(t).to_lowercase().as_str() > after.as_str());
+    ///
+    /// Keys equal but for case (case-sensitive tag keys such as `b` and `B`)
+    /// are ordered exactly, identical keys keep the order of `items`, and
+    /// both are told apart in the marker by their rank among the equal keys
+    /// (`key\0rank`), so a page boundary between them loses neither.
+    pub fn apply<T>(&self, items: Vec<T>, key: impl Fn(&T) -> &str) -> (Vec<T>, Option<String>) {
+        let mut keyed: Vec<(String, String, T)> = items
+            .into_iter()
+            .map(|t| {
+                let exact = key(&t).to_string();
+                (exact.to_lowercase(), exact, t)
+            })
+            .collect();
+        keyed.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let mut ranked: Vec<((String, usize), T)> = Vec::with_capacity(keyed.len());
+        for (lower, _, t) in keyed {
+            let rank = match ranked.last() {
+                Some(((prev, r), _)) if *prev == lower => r + 1,
+                _ => 0,
+            };
+            ranked.push(((lower, rank), t));
         }
-        let truncated = items.len() > self.max_items;
-        items.truncate(self.max_items);
+        if let Some(after) = &self.after {
+            let after = match after.split_once('\0') {
+                Some((k, r)) => (k.to_string(), r.parse().unwrap_or(usize::MAX)),
+                None => (after.clone(), 0),
+            };
+            ranked.retain(|(k, _)| *k > after);
+        }
+        let truncated = ranked.len() > self.max_items;
+        ranked.truncate(self.max_items);
         let next = if truncated {
-            items.last().map(|t| encode_marker(&key(t).to_lowercase()))
+            ranked.last().map(|((k, rank), _)| match rank {
+                0 => encode_marker(k),
+                r => encode_marker(&format!("{k}\0{r}")),
+            })
         } else {
             None
         };
-        (items, next)
+        (ranked.into_iter().map(|(_, t)| t).collect(), next)
     }
 }
 
@@ -1046,6 +1069,41 @@ mod tests {
         }
         assert_eq!(seen, vec!["A", "b", "c", "D", "e"]);
         assert_eq!(pages, 3);
+    }
+
+    #[test]
+    fn pages_keep_keys_equal_but_for_case_apart() {
+        let items = vec!["b", "B", "a", "c", "b2"];
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = Page {
+                after: after.take(),
+                max_items: 2,
+            };
+            let (got, next) = page.apply(items.clone(), |s| s);
+            seen.extend(got);
+            match next {
+                Some(m) => after = Some(decode_marker(&m).unwrap()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, vec!["a", "B", "b", "b2", "c"]);
+
+        // Identical keys (an AWS and a customer policy of one name) keep
+        // their input order across a page boundary.
+        let items = vec![("p", 1), ("p", 2), ("a", 0)];
+        let page = Page {
+            after: None,
+            max_items: 2,
+        };
+        let (first, next) = page.apply(items.clone(), |t| t.0);
+        assert_eq!(first, vec![("a", 0), ("p", 1)]);
+        let page = Page {
+            after: Some(decode_marker(&next.unwrap()).unwrap()),
+            max_items: 2,
+        };
+        assert_eq!(page.apply(items, |t| t.0), (vec![("p", 2)], None));
     }
 
     #[test]

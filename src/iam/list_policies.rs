@@ -157,8 +157,10 @@ impl Action for Input {
                         Some(UsageFilter::PermissionsBoundary) => p.usage.boundaries > 0,
                     }
             })
-            // Names are unique per owner only: the ARN breaks ties.
-            .map(|p| (format!("{} {}", p.name, p.arn), p))
+            // Names are unique per owner only: an AWS and a customer policy
+            // of the same name stay in this order (`Page::apply` ranks ties);
+            // the name alone keeps the marker short whatever the path.
+            .map(|p| (p.name.clone(), p))
             .collect();
         let (page, marker) = self.page.apply(views, |(k, _)| k.as_str());
         Ok(Output {

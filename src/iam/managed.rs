@@ -391,7 +391,8 @@ pub async fn detach(ctx: &Ctx<'_>, kind: EntityKind, entity: &str, arn: &str) ->
 pub struct AttachedPolicy {
     pub name: String,
     pub arn: String,
-    /// Sort key: name, then ARN (an AWS and a customer policy may share a name).
+    /// Sort key: the name; an AWS and a customer policy sharing it stay in
+    /// ARN order (`Page::apply` ranks ties) and the marker stays short.
     key: String,
 }
 
@@ -419,7 +420,7 @@ pub async fn list_attached(
             let (name, path) = arn_name_and_path(&arn);
             path.starts_with(path_prefix).then(|| AttachedPolicy {
                 name: name.to_string(),
-                key: format!("{name} {arn}"),
+                key: name.to_string(),
                 arn: arn.clone(),
             })
         })

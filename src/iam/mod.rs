@@ -34,6 +34,8 @@ pub mod detach_group_policy;
 pub mod detach_role_policy;
 pub mod detach_user_policy;
 pub mod get_access_key_last_used;
+pub mod get_account_authorization_details;
+pub mod get_account_summary;
 pub mod get_group;
 pub mod get_group_policy;
 pub mod get_open_id_connect_provider;

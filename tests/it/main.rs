@@ -3,6 +3,7 @@
 // Test code may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod account;
 mod authz;
 mod cli;
 mod cli_policy;
@@ -11,6 +12,7 @@ mod harness;
 mod iam;
 mod iam_identity;
 mod iam_policies;
+mod pagination;
 mod saml;
 mod saml_xmlsec;
 mod simulate;
