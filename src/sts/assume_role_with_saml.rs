@@ -21,8 +21,6 @@ use crate::sts::{
 };
 
 const ACTION: &str = "sts:AssumeRoleWithSAML";
-/// Clock skew allowed on assertion times (stsgate choice; not yet a setting).
-pub const LEEWAY: i64 = 60;
 
 pub struct Input {
     role: RoleRef,
@@ -144,6 +142,8 @@ impl Action for Input {
                 allow_sha1: provider.allow_sha1,
             },
         )?;
+        // Clock skew: the same setting as for OIDC tokens (token_leeway_secs).
+        let leeway = ctx.state.settings.oidc.leeway_secs;
         let own_acs: Vec<String> = ctx
             .state
             .settings
@@ -156,7 +156,7 @@ impl Action for Input {
             &Expect {
                 entity_id: &provider.entity_id,
                 now: ctx.now,
-                leeway: LEEWAY,
+                leeway,
                 extra_recipients: &own_acs,
                 extra_audiences: &own_acs,
             },
@@ -283,7 +283,7 @@ impl Action for Input {
             let fresh = ctx
                 .state
                 .store
-                .record_assertion(&provider.arn, &claims.id, claims.expires + LEEWAY, ctx.now)
+                .record_assertion(&provider.arn, &claims.id, claims.expires + leeway, ctx.now)
                 .await
                 .map_err(internal)?;
             if !fresh {
