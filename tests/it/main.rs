@@ -11,6 +11,7 @@ mod iam;
 mod iam_identity;
 mod iam_policies;
 mod saml;
+mod saml_attacks;
 mod saml_xmlsec;
 mod simulate;
 mod store;
