@@ -311,6 +311,76 @@ def test_aws_cli_iam_with_admin_keys(gateway, web_role):
     assert r.returncode != 0 and "NoSuchEntity" in r.stderr
 
 
+def mint_saml(gw, **body):
+    req = urllib.request.Request(f"{gw['issuer']}/mint/saml", data=json.dumps(body).encode(),
+                                 headers={"content-type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)["saml_response"]
+
+
+@pytest.fixture(scope="module")
+def saml_role(gateway):
+    with urllib.request.urlopen(f"{gateway['issuer']}/saml/metadata", timeout=5) as r:
+        metadata = r.read().decode()
+    iam = client(gateway, "iam")
+    provider = iam.create_saml_provider(Name="MockSaml", SAMLMetadataDocument=metadata,
+                                        Tags=[{"Key": "team", "Value": "interop"}])["SAMLProviderArn"]
+    assert iam.list_saml_provider_tags(SAMLProviderArn=provider)["Tags"] == [
+        {"Key": "team", "Value": "interop"}]
+    got = iam.get_saml_provider(SAMLProviderArn=provider)
+    assert "IDPSSODescriptor" in got["SAMLMetadataDocument"]
+    trust = json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": provider},
+            "Action": "sts:AssumeRoleWithSAML",
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+        }],
+    })
+    role = iam.create_role(RoleName="saml", AssumeRolePolicyDocument=trust)["Role"]
+    return {"provider_arn": provider, "role_arn": role["Arn"],
+            "issuer": f"{gateway['issuer']}/saml"}
+
+
+def test_boto3_assume_role_with_saml(gateway, saml_role):
+    saml = mint_saml(gateway, roles=[f"{saml_role['role_arn']},{saml_role['provider_arn']}"],
+                     name_id="alice@example.org", layout="adfs")
+    sts = unsigned_sts(gateway)
+    out = sts.assume_role_with_saml(RoleArn=saml_role["role_arn"],
+                                    PrincipalArn=saml_role["provider_arn"],
+                                    SAMLAssertion=saml, DurationSeconds=900)
+    assert out["Subject"] == "alice@example.org"
+    assert out["SubjectType"] == "persistent"
+    assert out["Issuer"] == saml_role["issuer"]
+    assert out["Audience"] == "https://signin.aws.amazon.com/saml"
+    assert out["AssumedRoleUser"]["Arn"] == \
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/saml/alice@example.org"
+    creds = out["Credentials"]
+    me = client(gateway, "sts", {"aws_access_key_id": creds["AccessKeyId"],
+                                 "aws_secret_access_key": creds["SecretAccessKey"],
+                                 "aws_session_token": creds["SessionToken"]}).get_caller_identity()
+    assert me["Arn"] == out["AssumedRoleUser"]["Arn"]
+    # One-time use by default.
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sts.assume_role_with_saml(RoleArn=saml_role["role_arn"],
+                                  PrincipalArn=saml_role["provider_arn"], SAMLAssertion=saml)
+    assert e.value.response["Error"]["Code"] == "InvalidIdentityToken"
+    assert "already been used" in e.value.response["Error"]["Message"]
+
+
+def test_aws_cli_assume_role_with_saml(gateway, saml_role):
+    saml = mint_saml(gateway, roles=[f"{saml_role['provider_arn']},{saml_role['role_arn']}"],
+                     name_id="bob", layout="keycloak")
+    r = aws(gateway, "sts", "assume-role-with-saml", "--no-sign-request",
+            "--role-arn", saml_role["role_arn"], "--principal-arn", saml_role["provider_arn"],
+            "--saml-assertion", saml)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/saml/bob"
+    assert out["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
 def test_demo_prints_commands_that_work(tmp_path):
     """`serve --demo` prints shell commands; pasted into bash they work."""
     port = free_port()
