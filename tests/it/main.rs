@@ -12,6 +12,7 @@ mod iam_identity;
 mod iam_policies;
 mod saml;
 mod saml_attacks;
+mod saml_web;
 mod saml_xmlsec;
 mod simulate;
 mod store;
