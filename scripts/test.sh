@@ -33,6 +33,13 @@ if ! command -v xmlsec1 >/dev/null 2>&1; then
   $apt_get update -qq && $apt_get install -y -qq xmlsec1 >/dev/null
 fi
 
+# Headless Chromium drives the SAML browser sign-in end to end.
+if ! command -v chromedriver >/dev/null 2>&1; then
+  log "installing chromium and chromium-driver (browser tests)"
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq && $apt_get install -y -qq chromium chromium-driver >/dev/null
+fi
+
 # Python venv with boto3, the aws CLI (v1, from PyPI) and pytest.
 venv="$root/.venv"
 if [ ! -x "$venv/bin/pytest" ] || [ ! -x "$venv/bin/aws" ]; then

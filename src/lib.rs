@@ -18,3 +18,4 @@ pub mod principal;
 pub mod service;
 pub mod store;
 pub mod sts;
+pub mod web;

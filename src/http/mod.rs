@@ -30,12 +30,14 @@ where
     F: Fn(&mut ServiceConfig) + Clone + Send + 'static,
 {
     let data = web::Data::from(state);
+    let pages = crate::web::configure(Arc::new(crate::web::WebState::default()));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
             .configure(extra.clone())
+            .configure(pages.clone())
             .route("/", web::post().to(query))
             .route("/", web::get().to(query))
             .default_service(web::to(not_found))

@@ -45,6 +45,12 @@ pub async fn dispatch(service: Service, action: &str, call: &Call<'_>) -> ApiRes
         (Service::Iam, "DeleteSAMLProvider") => run::<iam::delete_saml_provider::Input>(call).await,
         (Service::Iam, "GetSAMLProvider") => run::<iam::get_saml_provider::Input>(call).await,
         (Service::Iam, "ListSAMLProviders") => run::<iam::list_saml_providers::Input>(call).await,
+        (Service::Iam, "UpdateSAMLProvider") => run::<iam::update_saml_provider::Input>(call).await,
+        (Service::Iam, "TagSAMLProvider") => run::<iam::tag_saml_provider::Input>(call).await,
+        (Service::Iam, "UntagSAMLProvider") => run::<iam::untag_saml_provider::Input>(call).await,
+        (Service::Iam, "ListSAMLProviderTags") => {
+            run::<iam::list_saml_provider_tags::Input>(call).await
+        }
         (Service::Iam, "DeleteOpenIDConnectProvider") => {
             run::<iam::delete_open_id_connect_provider::Input>(call).await
         }

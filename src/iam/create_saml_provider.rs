@@ -36,6 +36,32 @@ pub const SAML_METADATA: StrRule = StrRule {
     sensitive: false,
 };
 
+/// stsgate extension: provider tags that relax a default, per provider.
+pub const ALLOW_SHA1_TAG: &str = "stsgate:allow-sha1";
+pub const ALLOW_REUSE_TAG: &str = "stsgate:allow-assertion-reuse";
+
+/// Derive the per-provider options from its tags (`"true"`/`"false"`).
+pub fn apply_option_tags(p: &mut SamlProvider) -> ApiResult<()> {
+    let flag = |key: &str| -> ApiResult<bool> {
+        match p
+            .tags
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.value.as_str())
+        {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(ApiError::invalid_input(format!(
+                "Tag {key} must be true or false, not '{other}'"
+            ))),
+        }
+    };
+    let (sha1, reuse) = (flag(ALLOW_SHA1_TAG)?, flag(ALLOW_REUSE_TAG)?);
+    p.allow_sha1 = sha1;
+    p.allow_reuse = reuse;
+    Ok(())
+}
+
 pub const ENCRYPTION_MODES: &[&str] = &["Allowed", "Required"];
 
 #[derive(Debug)]
@@ -123,7 +149,7 @@ impl Action for Input {
             account.as_str(),
             self.name
         );
-        let provider = SamlProvider {
+        let mut provider = SamlProvider {
             account: account.clone(),
             arn: arn.clone(),
             name: self.name,
@@ -140,6 +166,7 @@ impl Action for Input {
             allow_sha1: false,
             allow_reuse: false,
         };
+        apply_option_tags(&mut provider)?;
         ctx.state
             .store
             .create_saml_provider(&provider, MAX_SAML_PROVIDERS)

@@ -8,7 +8,7 @@ use crate::core::time::iso8601;
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::{internal, provider_resource, render_tags};
-use crate::store::SamlProvider;
+use crate::store::{SamlProvider, StoreError};
 
 pub fn saml_arn_param(v: &mut Validator, params: &Params) -> String {
     v.required(params, "SAMLProviderArn", &validate::ARN)
@@ -42,7 +42,31 @@ pub async fn load_saml_provider(ctx: &Ctx<'_>, arn: &str) -> ApiResult<SamlProvi
         .await
         .map_err(internal)?
         .filter(|p| &p.account == account)
-        .ok_or_else(|| ApiError::no_such_entity(format!("Manifest not found for arn {arn}")))
+        .ok_or_else(|| saml_not_found(arn))
+}
+
+/// Load the caller's SAML provider, change it and write it back; the
+/// per-provider options are re-derived from the (possibly changed) tags.
+pub async fn modify_saml_provider(
+    ctx: &Ctx<'_>,
+    arn: &str,
+    change: impl FnOnce(&mut SamlProvider) -> ApiResult<()>,
+) -> ApiResult<()> {
+    let mut provider = load_saml_provider(ctx, arn).await?;
+    change(&mut provider)?;
+    crate::iam::create_saml_provider::apply_option_tags(&mut provider)?;
+    ctx.state
+        .store
+        .update_saml_provider(&provider)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => saml_not_found(arn),
+            other => internal(other),
+        })
+}
+
+fn saml_not_found(arn: &str) -> ApiError {
+    ApiError::no_such_entity(format!("Manifest not found for arn {arn}"))
 }
 
 #[derive(Debug)]

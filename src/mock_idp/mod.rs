@@ -1,8 +1,10 @@
 //! The mock OpenID Connect provider (DESIGN.md "The mock IdP's API"):
-//! discovery, JWKS, `/mint`, `/mint/hostile` and key rotation. Runs standalone
+//! discovery, JWKS, `/mint`, `/mint/hostile` and key rotation; and a mock
+//! SAML IdP (`/saml/metadata`, `/mint/saml`, `/mint/saml/hostile`). Runs standalone
 //! (`stsgate mock-idp`) or mounted in-process (`serve --demo`, tests).
 
 pub mod keys;
+pub mod saml;
 
 use std::net::TcpListener;
 use std::sync::{Arc, RwLock};
@@ -66,6 +68,7 @@ pub struct MockIdp {
     issuer: String,
     keys: RwLock<Keys>,
     attacker: Attacker,
+    saml: saml::SamlIdp,
 }
 
 #[derive(Debug)]
@@ -108,11 +111,17 @@ impl MockIdp {
                 ec: EcKey::generate()?,
             }),
             attacker: Attacker::generate()?,
+            saml: saml::SamlIdp::new(issuer.trim_end_matches('/'))?,
         })
     }
 
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// The SAML IdP side (entity id `ISSUER/saml`).
+    pub fn saml(&self) -> &saml::SamlIdp {
+        &self.saml
     }
 
     fn read(&self) -> Result<std::sync::RwLockReadGuard<'_, Keys>, MintError> {
@@ -315,7 +324,10 @@ impl MockIdp {
             .route("/jwks", web::get().to(jwks))
             .route("/mint", web::post().to(mint))
             .route("/mint/hostile", web::post().to(mint_hostile))
-            .route("/keys/rotate", web::post().to(rotate));
+            .route("/keys/rotate", web::post().to(rotate))
+            .route("/saml/metadata", web::get().to(saml_metadata))
+            .route("/mint/saml", web::post().to(mint_saml))
+            .route("/mint/saml/hostile", web::post().to(mint_saml_hostile));
     }
 }
 
@@ -381,6 +393,44 @@ async fn mint_hostile(
     match result {
         Ok((t, defect)) => {
             HttpResponse::Ok().json(json!({ "id_token": t, "kind": kind, "defect": defect }))
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+fn saml_body(body: &web::Bytes) -> Result<saml::SamlMint, MintError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(saml::SamlMint::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        MintError::BadRequest(format!("the body is not a valid SAML mint request: {e}"))
+    })
+}
+
+async fn saml_metadata(idp: web::Data<Arc<MockIdp>>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/samlmetadata+xml")
+        .body(idp.saml.metadata())
+}
+
+async fn mint_saml(idp: web::Data<Arc<MockIdp>>, body: web::Bytes) -> HttpResponse {
+    match saml_body(&body).and_then(|req| idp.saml.mint(&req, unix_now())) {
+        Ok(r) => HttpResponse::Ok().json(json!({ "saml_response": r })),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn mint_saml_hostile(
+    idp: web::Data<Arc<MockIdp>>,
+    query: web::Query<HostileQuery>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(kind) = query.kind.as_deref() else {
+        return error_response(MintError::BadRequest("missing query parameter kind".into()));
+    };
+    match saml_body(&body).and_then(|req| idp.saml.mint_hostile(kind, &req, unix_now())) {
+        Ok((r, defect)) => {
+            HttpResponse::Ok().json(json!({ "saml_response": r, "kind": kind, "defect": defect }))
         }
         Err(e) => error_response(e),
     }

@@ -41,6 +41,7 @@ pub(super) struct Caches {
     pub(super) user_policies: HashMap<NameKey, Vec<InlinePolicy>>,
     pub(super) group_policies: HashMap<NameKey, Vec<InlinePolicy>>,
     pub(super) user_groups: HashMap<NameKey, Vec<Group>>,
+    pub(super) saml_providers: HashMap<String, Option<super::SamlProvider>>,
 }
 
 impl Caches {
@@ -56,6 +57,7 @@ impl Caches {
         self.user_policies.clear();
         self.group_policies.clear();
         self.user_groups.clear();
+        self.saml_providers.clear();
     }
 }
 

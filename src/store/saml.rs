@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 
-use super::cached::CachedStore;
+use super::cached::{CachedStore, bounded_insert};
 use super::sql::{
     SqlStore, account_from, count_in, db_err, get, list_from_json, list_to_json, not_found_if_none,
     tags_from_json, tags_to_json,
@@ -199,8 +199,8 @@ impl SamlStore for SqlStore {
     }
 }
 
-// Providers are read once per AssumeRoleWithSAML; not cached yet, so a
-// provider change is visible on every node immediately.
+// Providers are read on every AssumeRoleWithSAML and cached like OIDC
+// providers; other nodes see a change once the invalidation poll runs.
 #[async_trait]
 impl SamlStore for CachedStore {
     async fn create_saml_provider(&self, p: &SamlProvider, max: usize) -> StoreResult<()> {
@@ -209,7 +209,15 @@ impl SamlStore for CachedStore {
     }
 
     async fn get_saml_provider(&self, arn: &str) -> StoreResult<Option<SamlProvider>> {
-        self.inner.get_saml_provider(arn).await
+        if let Some(hit) = self.read().saml_providers.get(arn) {
+            return Ok(hit.clone());
+        }
+        let generation = self.generation();
+        let found = self.inner.get_saml_provider(arn).await?;
+        self.fill(generation, |c| {
+            bounded_insert(&mut c.saml_providers, arn.to_string(), found.clone())
+        });
+        Ok(found)
     }
 
     async fn list_saml_providers(&self, account: &AccountId) -> StoreResult<Vec<SamlProvider>> {

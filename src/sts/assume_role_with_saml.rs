@@ -12,6 +12,7 @@ use crate::core::saml::claims::{self, Expect};
 use crate::core::saml::{decode_base64, dsig, verify_response};
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
+use crate::store::SamlProvider;
 use crate::sts::{
     FederatedTrust, IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession,
     SessionPolicyInput, check_session_tags, federated_trust_allows, issue_role_session,
@@ -19,8 +20,6 @@ use crate::sts::{
 };
 
 const ACTION: &str = "sts:AssumeRoleWithSAML";
-/// Clock skew allowed on assertion times (stsgate choice; not yet a setting).
-pub const LEEWAY: i64 = 60;
 
 pub struct Input {
     role: RoleRef,
@@ -29,6 +28,24 @@ pub struct Input {
     assertion: String,
     duration: Option<i64>,
     policies: SessionPolicyInput,
+    /// Redeemed through the browser ACS, which already recorded the
+    /// assertion as used (one-time use always holds there).
+    via_acs: bool,
+}
+
+impl Input {
+    /// The browser ACS's request for one role the verified assertion offers.
+    pub fn for_acs(role_arn: &str, principal_arn: &str, assertion_b64: &str) -> ApiResult<Input> {
+        Ok(Input {
+            role: parse_role_arn(role_arn, "RoleArn")?,
+            role_arn: role_arn.to_string(),
+            principal_arn: principal_arn.to_string(),
+            assertion: assertion_b64.to_string(),
+            duration: None,
+            policies: SessionPolicyInput::default(),
+            via_acs: true,
+        })
+    }
 }
 
 pub struct Output {
@@ -42,6 +59,20 @@ pub struct Output {
     audience: String,
     name_qualifier: String,
     source_identity: Option<String>,
+}
+
+impl Output {
+    pub fn credentials(&self) -> &IssuedCredentials {
+        &self.credentials
+    }
+
+    pub fn assumed_role_arn(&self) -> &str {
+        &self.assumed_role_arn
+    }
+
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
 }
 
 impl Render for Output {
@@ -61,6 +92,52 @@ impl Render for Output {
             .leaf("NameQualifier", &self.name_qualifier);
         w.leaf_opt("SourceIdentity", self.source_identity.as_deref());
     }
+}
+
+/// Verify a base64 SAML Response against `provider` (validity, signature,
+/// claims); shared by the API action and the browser ACS.
+pub fn check_assertion(
+    ctx: &Ctx<'_>,
+    provider: &SamlProvider,
+    assertion_b64: &str,
+) -> ApiResult<claims::Claims> {
+    if ctx.now >= provider.valid_until {
+        return Err(ApiError::invalid_identity_token(
+            "The SAML provider's metadata is no longer valid (ValidUntil has passed)",
+        ));
+    }
+    let certs: Vec<Vec<u8>> = provider
+        .certs
+        .iter()
+        .filter_map(|c| STANDARD.decode(c).ok())
+        .collect();
+    let xml = decode_base64(assertion_b64)?;
+    let verified = verify_response(
+        &xml,
+        &dsig::Trust {
+            certs: &certs,
+            allow_sha1: provider.allow_sha1,
+        },
+    )?;
+    // Clock skew: the same setting as for OIDC tokens (token_leeway_secs).
+    let leeway = ctx.state.settings.oidc.leeway_secs;
+    let own_acs: Vec<String> = ctx
+        .state
+        .settings
+        .public_url
+        .iter()
+        .map(|u| format!("{}/saml", u.trim_end_matches('/')))
+        .collect();
+    claims::check(
+        &verified,
+        &Expect {
+            entity_id: &provider.entity_id,
+            now: ctx.now,
+            leeway,
+            extra_recipients: &own_acs,
+            extra_audiences: &own_acs,
+        },
+    )
 }
 
 fn not_authorized() -> ApiError {
@@ -99,6 +176,7 @@ impl Action for Input {
             assertion,
             duration,
             policies,
+            via_acs: false,
         })
     }
 
@@ -124,41 +202,7 @@ impl Action for Input {
                     self.principal_arn
                 ))
             })?;
-        if ctx.now >= provider.valid_until {
-            return Err(ApiError::invalid_identity_token(
-                "The SAML provider's metadata is no longer valid (ValidUntil has passed)",
-            ));
-        }
-        let certs: Vec<Vec<u8>> = provider
-            .certs
-            .iter()
-            .filter_map(|c| STANDARD.decode(c).ok())
-            .collect();
-        let xml = decode_base64(&self.assertion)?;
-        let verified = verify_response(
-            &xml,
-            &dsig::Trust {
-                certs: &certs,
-                allow_sha1: provider.allow_sha1,
-            },
-        )?;
-        let own_acs: Vec<String> = ctx
-            .state
-            .settings
-            .public_url
-            .iter()
-            .map(|u| format!("{}/saml", u.trim_end_matches('/')))
-            .collect();
-        let claims = claims::check(
-            &verified,
-            &Expect {
-                entity_id: &provider.entity_id,
-                now: ctx.now,
-                leeway: LEEWAY,
-                extra_recipients: &own_acs,
-                extra_audiences: &own_acs,
-            },
-        )?;
+        let claims = check_assertion(ctx, &provider, &self.assertion)?;
         if !claims
             .roles
             .iter()
@@ -228,11 +272,12 @@ impl Action for Input {
         let packed = packed_policy_size(&self.policies, &claims.principal_tags)?;
 
         // One-time use, recorded last so a refused call does not burn the assertion.
-        if !provider.allow_reuse {
+        let leeway = ctx.state.settings.oidc.leeway_secs;
+        if !provider.allow_reuse && !self.via_acs {
             let fresh = ctx
                 .state
                 .store
-                .record_assertion(&provider.arn, &claims.id, claims.expires + LEEWAY, ctx.now)
+                .record_assertion(&provider.arn, &claims.id, claims.expires + leeway, ctx.now)
                 .await
                 .map_err(internal)?;
             if !fresh {

@@ -4,13 +4,17 @@ The gateway and the mock OIDC provider run as separate processes started from
 the built binary (STSGATE_BIN); nothing reaches outside 127.0.0.1.
 """
 
+import http.server
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -365,6 +369,204 @@ def test_aws_cli_iam_with_admin_keys(gateway, web_role):
     assert json.loads(r.stdout)["Role"]["Arn"] == web_role["role_arn"]
     r = aws(gateway, "iam", "get-role", "--role-name", "nope", env=env)
     assert r.returncode != 0 and "NoSuchEntity" in r.stderr
+
+
+def mint_saml(gw, **body):
+    req = urllib.request.Request(f"{gw['issuer']}/mint/saml", data=json.dumps(body).encode(),
+                                 headers={"content-type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)["saml_response"]
+
+
+@pytest.fixture(scope="module")
+def saml_role(gateway):
+    with urllib.request.urlopen(f"{gateway['issuer']}/saml/metadata", timeout=5) as r:
+        metadata = r.read().decode()
+    iam = client(gateway, "iam")
+    provider = iam.create_saml_provider(Name="MockSaml", SAMLMetadataDocument=metadata,
+                                        Tags=[{"Key": "team", "Value": "interop"}])["SAMLProviderArn"]
+    assert iam.list_saml_provider_tags(SAMLProviderArn=provider)["Tags"] == [
+        {"Key": "team", "Value": "interop"}]
+    got = iam.get_saml_provider(SAMLProviderArn=provider)
+    assert "IDPSSODescriptor" in got["SAMLMetadataDocument"]
+    trust = json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": provider},
+            "Action": "sts:AssumeRoleWithSAML",
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+        }],
+    })
+    role = iam.create_role(RoleName="saml", AssumeRolePolicyDocument=trust)["Role"]
+    return {"provider_arn": provider, "role_arn": role["Arn"],
+            "issuer": f"{gateway['issuer']}/saml"}
+
+
+def test_boto3_assume_role_with_saml(gateway, saml_role):
+    saml = mint_saml(gateway, roles=[f"{saml_role['role_arn']},{saml_role['provider_arn']}"],
+                     name_id="alice@example.org", layout="adfs")
+    sts = unsigned_sts(gateway)
+    out = sts.assume_role_with_saml(RoleArn=saml_role["role_arn"],
+                                    PrincipalArn=saml_role["provider_arn"],
+                                    SAMLAssertion=saml, DurationSeconds=900)
+    assert out["Subject"] == "alice@example.org"
+    assert out["SubjectType"] == "persistent"
+    assert out["Issuer"] == saml_role["issuer"]
+    assert out["Audience"] == "https://signin.aws.amazon.com/saml"
+    assert out["AssumedRoleUser"]["Arn"] == \
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/saml/alice@example.org"
+    creds = out["Credentials"]
+    me = client(gateway, "sts", {"aws_access_key_id": creds["AccessKeyId"],
+                                 "aws_secret_access_key": creds["SecretAccessKey"],
+                                 "aws_session_token": creds["SessionToken"]}).get_caller_identity()
+    assert me["Arn"] == out["AssumedRoleUser"]["Arn"]
+    # One-time use by default.
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sts.assume_role_with_saml(RoleArn=saml_role["role_arn"],
+                                  PrincipalArn=saml_role["provider_arn"], SAMLAssertion=saml)
+    assert e.value.response["Error"]["Code"] == "InvalidIdentityToken"
+    assert "already been used" in e.value.response["Error"]["Message"]
+
+
+def test_aws_cli_assume_role_with_saml(gateway, saml_role):
+    saml = mint_saml(gateway, roles=[f"{saml_role['provider_arn']},{saml_role['role_arn']}"],
+                     name_id="bob", layout="keycloak")
+    r = aws(gateway, "sts", "assume-role-with-saml", "--no-sign-request",
+            "--role-arn", saml_role["role_arn"], "--principal-arn", saml_role["provider_arn"],
+            "--saml-assertion", saml)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/saml/bob"
+    assert out["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+class WebDriver:
+    """Just enough of the W3C WebDriver HTTP API (chromedriver) over urllib."""
+
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.session = None
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.base}{path}", data=data, method=method,
+                                     headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.load(r)["value"]
+        except urllib.error.HTTPError as e:
+            raise AssertionError(f"{method} {path}: {e.read().decode()}") from e
+
+    def start(self, profile_dir):
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={profile_dir}"]
+        caps = {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}}}}
+        self.session = self.call("POST", "/session", caps)["sessionId"]
+        # Element lookups wait for the page that a click is loading.
+        self.call("POST", self.s("/timeouts"), {"implicit": 10000, "pageLoad": 30000})
+
+    def s(self, path):
+        return f"/session/{self.session}{path}"
+
+    def go(self, url):
+        self.call("POST", self.s("/url"), {"url": url})
+
+    def find(self, css):
+        found = self.call("POST", self.s("/element"), {"using": "css selector", "value": css})
+        return next(iter(found.values()))
+
+    def click(self, css):
+        self.call("POST", self.s(f"/element/{self.find(css)}/click"), {})
+
+    def text(self, css):
+        return self.call("GET", self.s(f"/element/{self.find(css)}/text"))
+
+    def url(self):
+        return self.call("GET", self.s("/url"))
+
+    def quit(self):
+        if self.session:
+            self.call("DELETE", self.s(""))
+
+
+CHROMEDRIVER = shutil.which("chromedriver")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def serve_once(html):
+    """A one-page HTTP server standing in for the IdP's POST-binding page."""
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.skipif(CHROMEDRIVER is None, reason="chromium-driver is not installed (scripts/test.sh installs it)")
+def test_chromium_saml_browser_sign_in(gateway, saml_role, tmp_path):
+    iam = client(gateway, "iam")
+    trust = iam.get_role(RoleName="saml")["Role"]["AssumeRolePolicyDocument"]
+    if not isinstance(trust, str):
+        trust = json.dumps(trust)
+    reader = iam.create_role(RoleName="saml-reader", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    saml = mint_saml(gateway, name_id="erin@example.org", layout="keycloak", roles=[
+        f"{saml_role['role_arn']},{saml_role['provider_arn']}",
+        f"{reader},{saml_role['provider_arn']}"])
+    page = serve_once(
+        "<!DOCTYPE html><html><body>"
+        f"<form method='post' action='{gateway['url']}/saml'>"
+        f"<input type='hidden' name='SAMLResponse' value='{saml}'>"
+        "<input type='hidden' name='RelayState' value='from-chromium'>"
+        "<button type='submit' id='go'>Continue</button></form></body></html>")
+    port = free_port()
+    driver_proc = subprocess.Popen([CHROMEDRIVER, f"--port={port}"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wd = WebDriver(port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/status", driver_proc)
+        wd.start(tmp_path / "profile")
+        wd.go(f"http://127.0.0.1:{page.server_address[1]}/")
+        wd.click("#go")
+        assert wd.text("#subject") == "erin@example.org"
+        assert wd.url() == f"{gateway['url']}/saml"
+        wd.click(f"button[data-role='{reader}']")
+        assert wd.text("#role") == reader
+        assert wd.text("#relay-state") == "from-chromium"
+        lines = wd.text("#exports").splitlines()
+        assert [line.split("=", 1)[0] for line in lines] == [
+            "export AWS_ACCESS_KEY_ID", "export AWS_SECRET_ACCESS_KEY", "export AWS_SESSION_TOKEN"]
+        values = [line.split("=", 1)[1] for line in lines]
+        assert values[0].startswith("ASIA")
+        # No secret in the address bar.
+        assert values[1] not in wd.url() and values[2] not in wd.url()
+        me = client(gateway, "sts", {"aws_access_key_id": values[0],
+                                     "aws_secret_access_key": values[1],
+                                     "aws_session_token": values[2]}).get_caller_identity()
+        assert me["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/saml-reader/erin@example.org"
+        # Going back and re-submitting the IdP form is refused: one-time use.
+        wd.go(f"http://127.0.0.1:{page.server_address[1]}/")
+        wd.click("#go")
+        assert "already been used" in wd.text("#error-message")
+    finally:
+        wd.quit()
+        driver_proc.terminate()
+        driver_proc.wait(timeout=10)
+        page.shutdown()
 
 
 def test_demo_prints_commands_that_work(tmp_path):

@@ -14,6 +14,8 @@ mod iam_identity;
 mod iam_policies;
 mod pagination;
 mod saml;
+mod saml_attacks;
+mod saml_web;
 mod saml_xmlsec;
 mod simulate;
 mod store;

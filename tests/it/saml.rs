@@ -274,3 +274,132 @@ async fn assume_role_with_saml_once_then_replay_refused() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn saml_provider_update_and_tags_on_every_backend() {
+    for db in crate::support::backends().await {
+        let server = TestServer::start(&db, |_| {}).await;
+        let admin = server.admin_creds();
+        let iam = |params: Vec<(&'static str, String)>| {
+            let server = &server;
+            let admin = &admin;
+            async move {
+                let p: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                server.signed(admin, "iam", &p).await
+            }
+        };
+        let doc = |until: &str| {
+            metadata::document(
+                "https://idp.example.org/saml",
+                &[cert_b64()],
+                "https://idp.example.org/sso",
+                Some(until),
+            )
+        };
+        let (status, body) = iam(vec![
+            ("Action", "CreateSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("Name", "MyIdP".into()),
+            ("SAMLMetadataDocument", doc("2031-01-01T00:00:00Z")),
+            ("Tags.member.1.Key", "team".into()),
+            ("Tags.member.1.Value", "blue".into()),
+        ])
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let arn = xml_field(&body, "SAMLProviderArn").unwrap();
+
+        let (status, body) = iam(vec![
+            ("Action", "UpdateSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+            ("SAMLMetadataDocument", doc("2032-02-02T00:00:00Z")),
+        ])
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(xml_field(&body, "SAMLProviderArn").unwrap(), arn);
+        let (_, body) = iam(vec![
+            ("Action", "GetSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+        ])
+        .await;
+        assert_eq!(
+            xml_field(&body, "ValidUntil").unwrap(),
+            "2032-02-02T00:00:00Z"
+        );
+
+        // Bad metadata names the problem and changes nothing.
+        let no_cert = metadata::document("https://x", &[], &"https://x/sso".repeat(40), None);
+        let (status, body) = iam(vec![
+            ("Action", "UpdateSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+            ("SAMLMetadataDocument", no_cert),
+        ])
+        .await;
+        assert_eq!((status, error_code(&body).as_str()), (400, "InvalidInput"));
+        assert!(body.contains("no signing certificate"), "{body}");
+
+        let (status, body) = iam(vec![
+            ("Action", "TagSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+            ("Tags.member.1.Key", "stsgate:allow-assertion-reuse".into()),
+            ("Tags.member.1.Value", "true".into()),
+        ])
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let stored = server.state.store.get_saml_provider(&arn).await.unwrap();
+        assert!(stored.unwrap().allow_reuse);
+
+        let (status, body) = iam(vec![
+            ("Action", "TagSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+            ("Tags.member.1.Key", "stsgate:allow-sha1".into()),
+            ("Tags.member.1.Value", "maybe".into()),
+        ])
+        .await;
+        assert_eq!((status, error_code(&body).as_str()), (400, "InvalidInput"));
+        assert!(
+            body.contains("stsgate:allow-sha1 must be true or false"),
+            "{body}"
+        );
+
+        let (status, body) = iam(vec![
+            ("Action", "ListSAMLProviderTags".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+        ])
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("<Key>team</Key>"), "{body}");
+        assert!(
+            body.contains("<Key>stsgate:allow-assertion-reuse</Key>"),
+            "{body}"
+        );
+        assert!(!body.contains("allow-sha1"), "{body}");
+
+        let (status, body) = iam(vec![
+            ("Action", "UntagSAMLProvider".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", arn.clone()),
+            ("TagKeys.member.1", "stsgate:allow-assertion-reuse".into()),
+        ])
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let stored = server.state.store.get_saml_provider(&arn).await.unwrap();
+        assert!(!stored.unwrap().allow_reuse);
+
+        let missing = format!("{}Nope", arn.trim_end_matches("MyIdP"));
+        let (status, body) = iam(vec![
+            ("Action", "ListSAMLProviderTags".into()),
+            ("Version", "2010-05-08".into()),
+            ("SAMLProviderArn", missing),
+        ])
+        .await;
+        assert_eq!((status, error_code(&body).as_str()), (404, "NoSuchEntity"));
+        server.stop().await;
+        db.cleanup().await;
+    }
+}

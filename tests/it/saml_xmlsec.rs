@@ -120,8 +120,12 @@ fn signature_template(t: &Template<'_>, id: &str) -> String {
 /// Insert the template after the Assertion's Issuer and let xmlsec1 sign.
 fn xmlsec_sign_assertion(dir: &Path, s: &ResponseSpec, t: &Template<'_>) -> String {
     let assertion = s.assertion_xml();
-    let issuer_end = assertion.find("Issuer>").unwrap();
-    let issuer_end = assertion[issuer_end + 7..].find("Issuer>").unwrap() + issuer_end + 14;
+    // After the Issuer's closing tag (its opening tag may carry a Format).
+    let issuer_end = ["</saml:Issuer>", "</Issuer>"]
+        .iter()
+        .filter_map(|tag| assertion.find(tag).map(|i| i + tag.len()))
+        .min()
+        .unwrap();
     let mut with_sig = assertion.clone();
     with_sig.insert_str(issuer_end, &signature_template(t, &s.assertion_id));
     let doc = format!(

@@ -1,6 +1,8 @@
 //! Builds unsigned SAML Responses (mock IdP, fixtures). Layouts mimic real
-//! IdPs: AD FS (default-namespace Assertion, claim-URI attributes) and
-//! Keycloak (`saml:`/`samlp:` prefixes, `xsi:type` values).
+//! IdPs: AD FS (default-namespace Assertion, untyped values), Keycloak
+//! (`saml:`/`samlp:` prefixes, `xsi:type` with xs/xsi declared on each
+//! AttributeValue) and plain (Okta/Entra-like: Issuer `Format`, xs/xsi
+//! declared on the Assertion).
 
 use crate::core::time::{Epoch, iso8601};
 
@@ -43,7 +45,12 @@ impl ResponseSpec {
                 "",
                 "xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"".to_string(),
             ),
-            _ => (
+            // Keycloak declares xs/xsi on each AttributeValue instead.
+            Layout::Keycloak => (
+                "saml:",
+                "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"".to_string(),
+            ),
+            Layout::Plain => (
                 "saml:",
                 "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"".to_string(),
             ),
@@ -59,10 +66,12 @@ impl ResponseSpec {
         for (name, values) in &self.attributes {
             attrs.push_str(&format!("<{a}Attribute Name=\"{}\">", esc(name)));
             for v in values {
-                let typ = if self.layout == Layout::Keycloak {
-                    " xsi:type=\"xs:string\""
-                } else {
-                    ""
+                let typ = match self.layout {
+                    Layout::Keycloak => {
+                        " xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\""
+                    }
+                    Layout::Plain => " xsi:type=\"xs:string\"",
+                    Layout::Adfs => "",
                 };
                 attrs.push_str(&format!(
                     "<{a}AttributeValue{typ}>{}</{a}AttributeValue>",
@@ -75,8 +84,12 @@ impl ResponseSpec {
             .session_not_on_or_after
             .map(|t| format!(" SessionNotOnOrAfter=\"{}\"", iso8601(t)))
             .unwrap_or_default();
+        let issuer_format = match self.layout {
+            Layout::Plain => " Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\"",
+            _ => "",
+        };
         format!(
-            "<{a}Assertion {decl} ID=\"{id}\" IssueInstant=\"{issued}\" Version=\"2.0\"><{a}Issuer>{issuer}</{a}Issuer><{a}Subject><{a}NameID Format=\"{fmt}\">{name_id}</{a}NameID><{a}SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"><{a}SubjectConfirmationData{irt} NotOnOrAfter=\"{until}\" Recipient=\"{recipient}\"/></{a}SubjectConfirmation></{a}Subject><{a}Conditions NotBefore=\"{issued}\" NotOnOrAfter=\"{until}\"><{a}AudienceRestriction><{a}Audience>{audience}</{a}Audience></{a}AudienceRestriction></{a}Conditions><{a}AuthnStatement AuthnInstant=\"{issued}\"{session}><{a}AuthnContext><{a}AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</{a}AuthnContextClassRef></{a}AuthnContext></{a}AuthnStatement><{a}AttributeStatement>{attrs}</{a}AttributeStatement></{a}Assertion>",
+            "<{a}Assertion {decl} ID=\"{id}\" IssueInstant=\"{issued}\" Version=\"2.0\"><{a}Issuer{issuer_format}>{issuer}</{a}Issuer><{a}Subject><{a}NameID Format=\"{fmt}\">{name_id}</{a}NameID><{a}SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"><{a}SubjectConfirmationData{irt} NotOnOrAfter=\"{until}\" Recipient=\"{recipient}\"/></{a}SubjectConfirmation></{a}Subject><{a}Conditions NotBefore=\"{issued}\" NotOnOrAfter=\"{until}\"><{a}AudienceRestriction><{a}Audience>{audience}</{a}Audience></{a}AudienceRestriction></{a}Conditions><{a}AuthnStatement AuthnInstant=\"{issued}\"{session}><{a}AuthnContext><{a}AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</{a}AuthnContextClassRef></{a}AuthnContext></{a}AuthnStatement><{a}AttributeStatement>{attrs}</{a}AttributeStatement></{a}Assertion>",
             id = esc(&self.assertion_id),
             issuer = esc(&self.issuer),
             fmt = esc(&self.name_id_format),

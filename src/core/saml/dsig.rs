@@ -317,6 +317,21 @@ pub fn sign(
     cert_der: &[u8],
     rng: &dyn aws_lc_rs::rand::SecureRandom,
 ) -> Result<String, DsigError> {
+    sign_with(xml, id, key, alg, cert_der, rng, false)
+}
+
+/// `sign`, optionally with a SHA-1 reference digest (legacy IdPs; the mock
+/// IdP's `sha1` fixture): aws-lc-rs cannot make RSA-SHA1 signatures, and a
+/// SHA-1 digest is enough to exercise the per-provider SHA-1 rule.
+pub fn sign_with(
+    xml: &str,
+    id: &str,
+    key: SigningKey<'_>,
+    alg: SignAlg,
+    cert_der: &[u8],
+    rng: &dyn aws_lc_rs::rand::SecureRandom,
+    sha1_digest: bool,
+) -> Result<String, DsigError> {
     let doc = Document::parse(xml).map_err(|e| DsigError(e.0))?;
     let target = doc
         .elements()
@@ -335,6 +350,11 @@ pub fn sign(
         SignAlg::RsaSha256 => (RSA_SHA256, SHA256, &digest::SHA256),
         SignAlg::RsaSha512 => (RSA_SHA512, SHA512, &digest::SHA512),
         SignAlg::EcdsaSha256 => (ECDSA_SHA256, SHA256, &digest::SHA256),
+    };
+    let (digest_uri, digest_alg) = if sha1_digest {
+        (SHA1, &digest::SHA1_FOR_LEGACY_USE_ONLY)
+    } else {
+        (digest_uri, digest_alg)
     };
     let digest_b64 = STANDARD.encode(digest::digest(digest_alg, &canon));
     let signed_info = format!(

@@ -12,6 +12,7 @@ pub mod c14n;
 pub mod claims;
 pub mod dsig;
 pub mod metadata;
+pub mod sp;
 pub mod xml;
 
 use base64::Engine;
