@@ -5,6 +5,7 @@ pub mod add_user_to_group;
 pub mod attach_group_policy;
 pub mod attach_role_policy;
 pub mod attach_user_policy;
+pub mod attachment;
 pub mod aws_managed;
 pub mod common;
 pub mod create_access_key;
