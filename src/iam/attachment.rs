@@ -1,16 +1,20 @@
-//! Attach/DetachUserPolicy, …GroupPolicy, …RolePolicy: one implementation,
-//! parameterised by the entity kind ([`Target`]); the action modules name the
-//! instances.
+//! Attach/Detach/ListAttached User/Group/Role policies: one implementation
+//! each, parameterised by the entity kind ([`Target`]); the action modules
+//! name the instances.
 
 use std::marker::PhantomData;
 
-use crate::action::{Action, Authorization, Ctx};
+use crate::action::{Action, Authorization, Ctx, Render};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::{self, StrRule, Validator};
-use crate::core::xml::Service;
-use crate::iam::managed::{attach, check_policy_arn, detach, policy_arn_param};
+use crate::core::xml::{Service, XmlWriter};
+use crate::iam::common::Page;
+use crate::iam::managed::{
+    AttachedPolicy, attach, check_policy_arn, detach, list_attached, policy_arn_param,
+    policy_path_param, render_attached,
+};
 use crate::store::EntityKind;
 
 /// An entity kind managed policies attach to, with its parameter and the
@@ -24,6 +28,8 @@ pub trait Target {
     const ATTACH_IAM: &'static str;
     const DETACH: &'static str;
     const DETACH_IAM: &'static str;
+    const LIST: &'static str;
+    const LIST_IAM: &'static str;
 }
 
 #[derive(Debug)]
@@ -41,6 +47,8 @@ impl Target for User {
     const ATTACH_IAM: &'static str = "iam:AttachUserPolicy";
     const DETACH: &'static str = "DetachUserPolicy";
     const DETACH_IAM: &'static str = "iam:DetachUserPolicy";
+    const LIST: &'static str = "ListAttachedUserPolicies";
+    const LIST_IAM: &'static str = "iam:ListAttachedUserPolicies";
 }
 
 impl Target for Group {
@@ -51,6 +59,8 @@ impl Target for Group {
     const ATTACH_IAM: &'static str = "iam:AttachGroupPolicy";
     const DETACH: &'static str = "DetachGroupPolicy";
     const DETACH_IAM: &'static str = "iam:DetachGroupPolicy";
+    const LIST: &'static str = "ListAttachedGroupPolicies";
+    const LIST_IAM: &'static str = "iam:ListAttachedGroupPolicies";
 }
 
 impl Target for Role {
@@ -61,6 +71,8 @@ impl Target for Role {
     const ATTACH_IAM: &'static str = "iam:AttachRolePolicy";
     const DETACH: &'static str = "DetachRolePolicy";
     const DETACH_IAM: &'static str = "iam:DetachRolePolicy";
+    const LIST: &'static str = "ListAttachedRolePolicies";
+    const LIST_IAM: &'static str = "iam:ListAttachedRolePolicies";
 }
 
 /// The entity's name, validated with its kind's rule.
@@ -114,6 +126,60 @@ impl<T: Target, const DETACH: bool> Action for Change<T, DETACH> {
     }
 }
 
+/// The managed policies attached to the entity, under a path prefix, paginated.
+#[derive(Debug)]
+pub struct ListAttached<T> {
+    entity: String,
+    path_prefix: String,
+    page: Page,
+    target: PhantomData<T>,
+}
+
+pub struct ListAttachedOutput {
+    policies: Vec<AttachedPolicy>,
+    marker: Option<String>,
+}
+
+impl Render for ListAttachedOutput {
+    fn render(&self, w: &mut XmlWriter) {
+        render_attached(w, &self.policies, self.marker.as_deref());
+    }
+}
+
+impl<T: Target> Action for ListAttached<T> {
+    const SERVICE: Service = Service::Iam;
+    const NAME: &'static str = T::LIST;
+    type Output = ListAttachedOutput;
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let entity = entity_param::<T>(&mut v, params);
+        let path_prefix = policy_path_param(&mut v, params, "PathPrefix");
+        let page = Page::from_params(&mut v, params)?;
+        v.finish()?;
+        Ok(ListAttached {
+            entity,
+            path_prefix,
+            page,
+            target: PhantomData,
+        })
+    }
+
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
+            action: T::LIST_IAM,
+            entity: T::KIND,
+            name: self.entity.clone(),
+        }
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<ListAttachedOutput> {
+        let (policies, marker) =
+            list_attached(ctx, T::KIND, &self.entity, &self.path_prefix, &self.page).await?;
+        Ok(ListAttachedOutput { policies, marker })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +228,29 @@ mod tests {
         parses_members::<Detach<Role>, Role>("iam:DetachRolePolicy");
     }
 
+    fn list_parses_members<T: Target + std::fmt::Debug>() {
+        let p = Params::from_pairs([
+            (T::NAME_PARAM, "x"),
+            ("PathPrefix", "/a/"),
+            ("MaxItems", "2"),
+        ])
+        .unwrap();
+        let i = ListAttached::<T>::from_params(&p).unwrap();
+        assert_eq!((i.path_prefix.as_str(), i.page.max_items), ("/a/", 2));
+        let e = ListAttached::<T>::from_params(
+            &Params::from_pairs([(T::NAME_PARAM, "x"), ("PathPrefix", "/a")]).unwrap(),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("'pathPrefix'"), "{}", e.message);
+    }
+
+    #[test]
+    fn list_attached_parses_members() {
+        list_parses_members::<User>();
+        list_parses_members::<Group>();
+        list_parses_members::<Role>();
+    }
+
     #[test]
     fn names_match_routes() {
         assert_eq!(
@@ -172,6 +261,9 @@ mod tests {
                 Detach::<User>::NAME,
                 Detach::<Group>::NAME,
                 Detach::<Role>::NAME,
+                ListAttached::<User>::NAME,
+                ListAttached::<Group>::NAME,
+                ListAttached::<Role>::NAME,
             ],
             [
                 "AttachUserPolicy",
@@ -180,6 +272,9 @@ mod tests {
                 "DetachUserPolicy",
                 "DetachGroupPolicy",
                 "DetachRolePolicy",
+                "ListAttachedUserPolicies",
+                "ListAttachedGroupPolicies",
+                "ListAttachedRolePolicies",
             ]
         );
     }
