@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::action::{Authorization, Ctx, EntityKind};
+use crate::action::{Authorization, Ctx, EntityKind, Render};
 use crate::core::arn::{AccountId, Arn};
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
 use crate::core::policy::{Policy, PolicyKind};
@@ -531,6 +531,36 @@ pub fn remove_tags(existing: &[Tag], remove: &[String], keys: TagKeys) -> Vec<Ta
         .filter(|t| !remove.iter().any(|k| keys.same(k, &t.key)))
         .cloned()
         .collect()
+}
+
+/// The `Tags` list the Tag* actions require (`None` is reported as missing;
+/// callers `check_tags` after `finish`).
+pub fn required_tags_param(v: &mut Validator, params: &Params) -> ApiResult<Vec<Tag>> {
+    let tags = tags_param(v, params, "Tags")?;
+    if tags.is_none() {
+        v.missing("Tags");
+    }
+    Ok(tags.unwrap_or_default())
+}
+
+/// The result of the List*Tags actions: one page of tags.
+pub struct TagsPage {
+    pub tags: Vec<Tag>,
+    pub marker: Option<String>,
+}
+
+impl TagsPage {
+    pub fn new(page: &Page, tags: Vec<Tag>) -> Self {
+        let (tags, marker) = page.apply(tags, |t| t.key.as_str());
+        TagsPage { tags, marker }
+    }
+}
+
+impl Render for TagsPage {
+    fn render(&self, w: &mut XmlWriter) {
+        render_tags(w, &self.tags);
+        render_page(w, self.marker.as_deref());
+    }
 }
 
 /// Tags as `(key, value)` pairs for [`crate::action::Action::request_tags`].

@@ -1,14 +1,13 @@
 //! ListSAMLProviderTags: a SAML provider's tags, paginated.
 
-use crate::action::{Action, Authorization, Ctx, Render};
+use crate::action::{Action, Authorization, Ctx};
 use crate::core::arn::AccountId;
 use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::Validator;
-use crate::core::xml::{Service, XmlWriter};
-use crate::iam::common::{Page, provider_resource, render_page, render_tags};
+use crate::core::xml::Service;
+use crate::iam::common::{Page, TagsPage, provider_resource};
 use crate::iam::get_saml_provider::{check_saml_arn, load_saml_provider, saml_arn_param};
-use crate::store::Tag;
 
 #[derive(Debug)]
 pub struct Input {
@@ -16,22 +15,10 @@ pub struct Input {
     page: Page,
 }
 
-pub struct Output {
-    tags: Vec<Tag>,
-    marker: Option<String>,
-}
-
-impl Render for Output {
-    fn render(&self, w: &mut XmlWriter) {
-        render_tags(w, &self.tags);
-        render_page(w, self.marker.as_deref());
-    }
-}
-
 impl Action for Input {
     const SERVICE: Service = Service::Iam;
     const NAME: &'static str = "ListSAMLProviderTags";
-    type Output = Output;
+    type Output = TagsPage;
 
     fn from_params(params: &Params) -> ApiResult<Self> {
         let mut v = Validator::new();
@@ -49,9 +36,8 @@ impl Action for Input {
         }
     }
 
-    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<Output> {
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<TagsPage> {
         let provider = load_saml_provider(ctx, &self.arn).await?;
-        let (tags, marker) = self.page.apply(provider.tags, |t| t.key.as_str());
-        Ok(Output { tags, marker })
+        Ok(TagsPage::new(&self.page, provider.tags))
     }
 }

@@ -34,6 +34,7 @@ pub mod delete_user_policy;
 pub mod detach_group_policy;
 pub mod detach_role_policy;
 pub mod detach_user_policy;
+pub mod entity_tags;
 pub mod get_access_key_last_used;
 pub mod get_account_authorization_details;
 pub mod get_account_summary;

@@ -8,7 +8,7 @@ use crate::core::validate::Validator;
 use crate::core::xml::Service;
 use crate::iam::common::{
     TagKeys, check_provider_arn, check_tags, merge_tags, modify_provider, provider_arn_param,
-    provider_resource, tags_param,
+    provider_resource, required_tags_param,
 };
 use crate::store::Tag;
 
@@ -26,13 +26,9 @@ impl Action for Input {
     fn from_params(params: &Params) -> ApiResult<Self> {
         let mut v = Validator::new();
         let arn = provider_arn_param(&mut v, params);
-        let tags = tags_param(&mut v, params, "Tags")?;
-        if tags.is_none() {
-            v.missing("Tags");
-        }
+        let tags = required_tags_param(&mut v, params)?;
         v.finish()?;
         check_provider_arn(&arn)?;
-        let tags = tags.unwrap_or_default();
         check_tags(&tags, TagKeys::CaseSensitive)?;
         Ok(Input { arn, tags })
     }

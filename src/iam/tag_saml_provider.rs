@@ -8,7 +8,7 @@ use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::Service;
-use crate::iam::common::{TagKeys, check_tags, merge_tags, provider_resource, tags_param};
+use crate::iam::common::{TagKeys, check_tags, merge_tags, provider_resource, required_tags_param};
 use crate::iam::get_saml_provider::{check_saml_arn, modify_saml_provider, saml_arn_param};
 use crate::store::Tag;
 
@@ -26,13 +26,9 @@ impl Action for Input {
     fn from_params(params: &Params) -> ApiResult<Self> {
         let mut v = Validator::new();
         let arn = saml_arn_param(&mut v, params);
-        let tags = tags_param(&mut v, params, "Tags")?;
-        if tags.is_none() {
-            v.missing("Tags");
-        }
+        let tags = required_tags_param(&mut v, params)?;
         v.finish()?;
         check_saml_arn(&arn)?;
-        let tags = tags.unwrap_or_default();
         check_tags(&tags, TagKeys::CaseSensitive)?;
         Ok(Input { arn, tags })
     }
