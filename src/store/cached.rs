@@ -9,6 +9,7 @@
 //! invalidation putting its (possibly stale) result back afterwards.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -162,6 +163,25 @@ impl CachedStore {
         }
     }
 
+    /// Read-through lookup under a name key: the cached value in the map
+    /// `map`/`map_mut` select, else `load`'s (only awaited on a miss),
+    /// remembered unless a write came in between.
+    pub(super) async fn read_through<V: Clone>(
+        &self,
+        k: NameKey,
+        map: fn(&Caches) -> &HashMap<NameKey, V>,
+        map_mut: fn(&mut Caches) -> &mut HashMap<NameKey, V>,
+        load: impl Future<Output = StoreResult<V>>,
+    ) -> StoreResult<V> {
+        if let Some(hit) = map(&self.read()).get(&k) {
+            return Ok(hit.clone());
+        }
+        let generation = self.generation();
+        let value = load.await?;
+        self.fill(generation, |c| bounded_insert(map_mut(c), k, value.clone()));
+        Ok(value)
+    }
+
     /// Pass a write through and drop the caches whatever its outcome: a
     /// failed write may still have reached the database (lost connection
     /// after commit).
@@ -191,16 +211,13 @@ impl Store for CachedStore {
     }
 
     async fn get_user(&self, account: &AccountId, name: &str) -> StoreResult<Option<User>> {
-        let k = name_key(account, name);
-        if let Some(hit) = self.read().users.get(&k) {
-            return Ok(hit.clone());
-        }
-        let generation = self.generation();
-        let user = self.inner.get_user(account, name).await?;
-        self.fill(generation, |c| {
-            bounded_insert(&mut c.users, k, user.clone())
-        });
-        Ok(user)
+        self.read_through(
+            name_key(account, name),
+            |c| &c.users,
+            |c| &mut c.users,
+            self.inner.get_user(account, name),
+        )
+        .await
     }
 
     async fn get_access_key(&self, access_key_id: &str) -> StoreResult<Option<AccessKey>> {
@@ -221,16 +238,13 @@ impl Store for CachedStore {
     }
 
     async fn get_role(&self, account: &AccountId, name: &str) -> StoreResult<Option<Role>> {
-        let k = name_key(account, name);
-        if let Some(hit) = self.read().roles.get(&k) {
-            return Ok(hit.clone());
-        }
-        let generation = self.generation();
-        let role = self.inner.get_role(account, name).await?;
-        self.fill(generation, |c| {
-            bounded_insert(&mut c.roles, k, role.clone())
-        });
-        Ok(role)
+        self.read_through(
+            name_key(account, name),
+            |c| &c.roles,
+            |c| &mut c.roles,
+            self.inner.get_role(account, name),
+        )
+        .await
     }
 
     async fn list_roles(&self, account: &AccountId) -> StoreResult<Vec<Role>> {
@@ -307,16 +321,13 @@ impl Store for CachedStore {
         account: &AccountId,
         role: &str,
     ) -> StoreResult<Vec<InlinePolicy>> {
-        let k = name_key(account, role);
-        if let Some(hit) = self.read().role_policies.get(&k) {
-            return Ok(hit.clone());
-        }
-        let generation = self.generation();
-        let policies = self.inner.list_role_policies(account, role).await?;
-        self.fill(generation, |c| {
-            bounded_insert(&mut c.role_policies, k, policies.clone())
-        });
-        Ok(policies)
+        self.read_through(
+            name_key(account, role),
+            |c| &c.role_policies,
+            |c| &mut c.role_policies,
+            self.inner.list_role_policies(account, role),
+        )
+        .await
     }
 
     async fn delete_role_policy(

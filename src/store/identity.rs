@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use super::cached::{CachedStore, bounded_insert, name_key};
+use super::cached::{CachedStore, name_key};
 use super::sql::{
     SqlStore, access_key_from, account_from, db_err, get, key, not_found_if_none, policy_from,
     tags_to_json, user_from,
@@ -1222,16 +1222,13 @@ impl IdentityStore for CachedStore {
         account: &AccountId,
         user: &str,
     ) -> StoreResult<Vec<Group>> {
-        let k = name_key(account, user);
-        if let Some(hit) = self.read().user_groups.get(&k) {
-            return Ok(hit.clone());
-        }
-        let generation = self.generation();
-        let groups = self.inner.list_groups_for_user(account, user).await?;
-        self.fill(generation, |c| {
-            bounded_insert(&mut c.user_groups, k, groups.clone())
-        });
-        Ok(groups)
+        self.read_through(
+            name_key(account, user),
+            |c| &c.user_groups,
+            |c| &mut c.user_groups,
+            self.inner.list_groups_for_user(account, user),
+        )
+        .await
     }
 
     async fn list_group_members(&self, account: &AccountId, group: &str) -> StoreResult<Vec<User>> {
@@ -1322,16 +1319,13 @@ impl IdentityStore for CachedStore {
         account: &AccountId,
         user: &str,
     ) -> StoreResult<Vec<InlinePolicy>> {
-        let k = name_key(account, user);
-        if let Some(hit) = self.read().user_policies.get(&k) {
-            return Ok(hit.clone());
-        }
-        let generation = self.generation();
-        let policies = self.inner.list_user_policies(account, user).await?;
-        self.fill(generation, |c| {
-            bounded_insert(&mut c.user_policies, k, policies.clone())
-        });
-        Ok(policies)
+        self.read_through(
+            name_key(account, user),
+            |c| &c.user_policies,
+            |c| &mut c.user_policies,
+            self.inner.list_user_policies(account, user),
+        )
+        .await
     }
 
     async fn delete_user_policy(
@@ -1372,16 +1366,13 @@ impl IdentityStore for CachedStore {
         account: &AccountId,
         group: &str,
     ) -> StoreResult<Vec<InlinePolicy>> {
-        let k = name_key(account, group);
-        if let Some(hit) = self.read().group_policies.get(&k) {
-            return Ok(hit.clone());
-        }
-        let generation = self.generation();
-        let policies = self.inner.list_group_policies(account, group).await?;
-        self.fill(generation, |c| {
-            bounded_insert(&mut c.group_policies, k, policies.clone())
-        });
-        Ok(policies)
+        self.read_through(
+            name_key(account, group),
+            |c| &c.group_policies,
+            |c| &mut c.group_policies,
+            self.inner.list_group_policies(account, group),
+        )
+        .await
     }
 
     async fn delete_group_policy(
