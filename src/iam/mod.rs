@@ -48,6 +48,7 @@ pub mod get_role_policy;
 pub mod get_saml_provider;
 pub mod get_user;
 pub mod get_user_policy;
+pub mod inline_policy;
 pub mod list_access_keys;
 pub mod list_account_aliases;
 pub mod list_attached_group_policies;
