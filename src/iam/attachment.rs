@@ -1,6 +1,7 @@
-//! Attach/Detach/ListAttached User/Group/Role policies: one implementation
-//! each, parameterised by the entity kind ([`Target`]); the action modules
-//! name the instances.
+//! Attach/Detach/ListAttached User/Group/Role policies and Put/Delete
+//! User/Role permissions boundaries: one implementation each, parameterised
+//! by the entity kind ([`Target`], [`Bounded`]); the action modules name the
+//! instances.
 
 use std::marker::PhantomData;
 
@@ -10,10 +11,10 @@ use crate::core::error::ApiResult;
 use crate::core::query::Params;
 use crate::core::validate::{self, StrRule, Validator};
 use crate::core::xml::{Service, XmlWriter};
-use crate::iam::common::Page;
+use crate::iam::common::{Page, check_boundary_arn};
 use crate::iam::managed::{
     AttachedPolicy, attach, check_policy_arn, detach, list_attached, policy_arn_param,
-    policy_path_param, render_attached,
+    policy_path_param, render_attached, set_boundary,
 };
 use crate::store::EntityKind;
 
@@ -180,6 +181,106 @@ impl<T: Target> Action for ListAttached<T> {
     }
 }
 
+/// An entity kind that takes a permissions boundary (users and roles).
+pub trait Bounded: Target {
+    const PUT_BOUNDARY: &'static str;
+    const PUT_BOUNDARY_IAM: &'static str;
+    const DELETE_BOUNDARY: &'static str;
+    const DELETE_BOUNDARY_IAM: &'static str;
+}
+
+impl Bounded for User {
+    const PUT_BOUNDARY: &'static str = "PutUserPermissionsBoundary";
+    const PUT_BOUNDARY_IAM: &'static str = "iam:PutUserPermissionsBoundary";
+    const DELETE_BOUNDARY: &'static str = "DeleteUserPermissionsBoundary";
+    const DELETE_BOUNDARY_IAM: &'static str = "iam:DeleteUserPermissionsBoundary";
+}
+
+impl Bounded for Role {
+    const PUT_BOUNDARY: &'static str = "PutRolePermissionsBoundary";
+    const PUT_BOUNDARY_IAM: &'static str = "iam:PutRolePermissionsBoundary";
+    const DELETE_BOUNDARY: &'static str = "DeleteRolePermissionsBoundary";
+    const DELETE_BOUNDARY_IAM: &'static str = "iam:DeleteRolePermissionsBoundary";
+}
+
+/// Put…PermissionsBoundary: cap the entity's permissions with a managed
+/// policy (the account's or AWS's).
+#[derive(Debug)]
+pub struct PutBoundary<T> {
+    entity: String,
+    arn: String,
+    target: PhantomData<T>,
+}
+
+impl<T: Bounded> Action for PutBoundary<T> {
+    const SERVICE: Service = Service::Iam;
+    const NAME: &'static str = T::PUT_BOUNDARY;
+    type Output = ();
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let entity = entity_param::<T>(&mut v, params);
+        let arn = v
+            .required(params, "PermissionsBoundary", &validate::ARN)
+            .to_string();
+        v.finish()?;
+        check_boundary_arn(&arn)?;
+        Ok(PutBoundary {
+            entity,
+            arn,
+            target: PhantomData,
+        })
+    }
+
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
+            action: T::PUT_BOUNDARY_IAM,
+            entity: T::KIND,
+            name: self.entity.clone(),
+        }
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {
+        set_boundary(ctx, T::KIND, &self.entity, Some(&self.arn)).await
+    }
+}
+
+/// Delete…PermissionsBoundary: remove the entity's permissions boundary (a
+/// no-op when it has none).
+#[derive(Debug)]
+pub struct DeleteBoundary<T> {
+    entity: String,
+    target: PhantomData<T>,
+}
+
+impl<T: Bounded> Action for DeleteBoundary<T> {
+    const SERVICE: Service = Service::Iam;
+    const NAME: &'static str = T::DELETE_BOUNDARY;
+    type Output = ();
+
+    fn from_params(params: &Params) -> ApiResult<Self> {
+        let mut v = Validator::new();
+        let entity = entity_param::<T>(&mut v, params);
+        v.finish()?;
+        Ok(DeleteBoundary {
+            entity,
+            target: PhantomData,
+        })
+    }
+
+    fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
+        Authorization::AllowEntity {
+            action: T::DELETE_BOUNDARY_IAM,
+            entity: T::KIND,
+            name: self.entity.clone(),
+        }
+    }
+
+    async fn execute(self, ctx: &Ctx<'_>) -> ApiResult<()> {
+        set_boundary(ctx, T::KIND, &self.entity, None).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +352,36 @@ mod tests {
         list_parses_members::<Role>();
     }
 
+    fn boundary_must_be_a_policy_arn<T: Bounded + std::fmt::Debug>() {
+        let p = Params::from_pairs([
+            (T::NAME_PARAM, "x"),
+            ("PermissionsBoundary", "arn:aws:iam::123456789012:role/x"),
+        ])
+        .unwrap();
+        assert_eq!(
+            PutBoundary::<T>::from_params(&p).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let e = PutBoundary::<T>::from_params(&Params::default()).unwrap_err();
+        assert!(e.message.contains("'permissionsBoundary'"), "{}", e.message);
+    }
+
+    fn boundary_name_is_required<T: Bounded + std::fmt::Debug>() {
+        assert!(DeleteBoundary::<T>::from_params(&Params::default()).is_err());
+        let i =
+            DeleteBoundary::<T>::from_params(&Params::from_pairs([(T::NAME_PARAM, "x")]).unwrap())
+                .unwrap();
+        assert_eq!(i.entity, "x");
+    }
+
+    #[test]
+    fn boundaries_parse_members() {
+        boundary_must_be_a_policy_arn::<User>();
+        boundary_must_be_a_policy_arn::<Role>();
+        boundary_name_is_required::<User>();
+        boundary_name_is_required::<Role>();
+    }
+
     #[test]
     fn names_match_routes() {
         assert_eq!(
@@ -264,6 +395,10 @@ mod tests {
                 ListAttached::<User>::NAME,
                 ListAttached::<Group>::NAME,
                 ListAttached::<Role>::NAME,
+                PutBoundary::<User>::NAME,
+                PutBoundary::<Role>::NAME,
+                DeleteBoundary::<User>::NAME,
+                DeleteBoundary::<Role>::NAME,
             ],
             [
                 "AttachUserPolicy",
@@ -275,6 +410,10 @@ mod tests {
                 "ListAttachedUserPolicies",
                 "ListAttachedGroupPolicies",
                 "ListAttachedRolePolicies",
+                "PutUserPermissionsBoundary",
+                "PutRolePermissionsBoundary",
+                "DeleteUserPermissionsBoundary",
+                "DeleteRolePermissionsBoundary",
             ]
         );
     }
