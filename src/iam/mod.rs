@@ -71,6 +71,7 @@ pub mod list_user_policies;
 pub mod list_user_tags;
 pub mod list_users;
 pub mod managed;
+pub mod provider_tags;
 pub mod put_group_policy;
 pub mod put_role_permissions_boundary;
 pub mod put_role_policy;
