@@ -134,6 +134,10 @@ impl Action for Input {
         })
     }
 
+    fn request_tags(&self) -> Vec<(String, String)> {
+        crate::iam::common::tag_pairs(&self.tags)
+    }
+
     fn authorization(&self, account: Option<&AccountId>) -> Authorization {
         Authorization::Allow {
             action: "iam:CreateSAMLProvider",

@@ -33,6 +33,10 @@ impl Action for Input {
         Ok(Input { arn, tags })
     }
 
+    fn request_tags(&self) -> Vec<(String, String)> {
+        crate::iam::common::tag_pairs(&self.tags)
+    }
+
     fn authorization(&self, _account: Option<&AccountId>) -> Authorization {
         Authorization::Allow {
             action: "iam:TagSAMLProvider",

@@ -785,3 +785,81 @@ async fn a_warm_principal_is_judged_without_reloading_its_policies() {
     server.stop().await;
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn saml_provider_tags_feed_tag_conditions() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, |_| {}).await;
+    let admin = server.admin_creds();
+    let eve = user_with_key(&server, "eve").await;
+    let policy = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Action": ["iam:CreateSAMLProvider", "iam:TagSAMLProvider"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:RequestTag/team": "blue"}}
+    }]})
+    .to_string();
+    ok(
+        &server,
+        &admin,
+        "PutUserPolicy",
+        &[
+            ("UserName", "eve"),
+            ("PolicyName", "p"),
+            ("PolicyDocument", &policy),
+        ],
+    )
+    .await;
+    let doc = stsgate::core::saml::metadata::document(
+        "https://idp.example.org/saml",
+        &[crate::saml::cert_b64()],
+        "https://idp.example.org/sso",
+        None,
+    );
+    let create = |name: &'static str, team: &'static str| {
+        let doc = doc.clone();
+        let server = &server;
+        let eve = &eve;
+        async move {
+            iam(
+                server,
+                eve,
+                "CreateSAMLProvider",
+                &[
+                    ("Name", name),
+                    ("SAMLMetadataDocument", &doc),
+                    ("Tags.member.1.Key", "team"),
+                    ("Tags.member.1.Value", team),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, body) = create("blue-idp", "blue").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = create("red-idp", "red").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "AccessDenied".into()),
+        "{body}"
+    );
+    let arn = format!("arn:aws:iam::{ACCOUNT}:saml-provider/blue-idp");
+    let (status, body) = iam(
+        &server,
+        &eve,
+        "TagSAMLProvider",
+        &[
+            ("SAMLProviderArn", &arn),
+            ("Tags.member.1.Key", "team"),
+            ("Tags.member.1.Value", "red"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "AccessDenied".into()),
+        "{body}"
+    );
+    server.stop().await;
+    db.cleanup().await;
+}

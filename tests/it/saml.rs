@@ -6,7 +6,7 @@ use stsgate::store::SamlStore;
 
 use crate::harness::{TestServer, error_code, xml_field};
 
-fn cert_b64() -> String {
+pub fn cert_b64() -> String {
     let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let c = rcgen::CertificateParams::new(vec!["idp.example.org".to_string()])
         .unwrap()
