@@ -29,6 +29,7 @@ pub struct FileConfig {
     pub jwks_refresh_cooldown_secs: Option<u64>,
     pub google_discovery_url: Option<String>,
     pub public_url: Option<String>,
+    pub saml_relay_state_destinations: Option<Vec<String>>,
 }
 
 impl FileConfig {
@@ -55,6 +56,9 @@ pub struct Settings {
     pub oidc: OidcSettings,
     /// The URL clients use to reach this service (printed by `--demo`).
     pub public_url: Option<String>,
+    /// URL prefixes the SAML ACS may redirect to when RelayState names one
+    /// (empty: RelayState is only shown).
+    pub saml_relay_state_destinations: Vec<String>,
 }
 
 impl Default for Settings {
@@ -70,6 +74,7 @@ impl Default for Settings {
             cache_refresh_ms: 1000,
             oidc: OidcSettings::default(),
             public_url: None,
+            saml_relay_state_destinations: Vec::new(),
         }
     }
 }
@@ -83,6 +88,7 @@ pub struct Overrides {
     pub max_roles_per_account: Option<usize>,
     pub allow_http_issuers: bool,
     pub google_discovery_url: Option<String>,
+    pub saml_relay_state_destinations: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -125,6 +131,16 @@ impl Settings {
             s.oidc.google_discovery_url = v;
         }
         s.public_url = file.public_url;
+        if let Some(v) = over
+            .saml_relay_state_destinations
+            .or(file.saml_relay_state_destinations)
+        {
+            s.saml_relay_state_destinations = v
+                .into_iter()
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+                .collect();
+        }
         s.check()?;
         Ok(s)
     }
@@ -153,6 +169,13 @@ impl Settings {
             return Err(format!(
                 "invalid max_body_bytes '{}': must be at least 200000 so SAML assertions fit",
                 self.max_body_bytes
+            ));
+        }
+        if let Some(d) = self.saml_relay_state_destinations.iter().find(|d| {
+            !crate::core::saml::sp::relay_destination_allowed(d, std::slice::from_ref(*d))
+        }) {
+            return Err(format!(
+                "invalid saml_relay_state_destinations entry '{d}': expected an https://host[:port][/path] URL prefix"
             ));
         }
         if self.oidc.leeway_secs < 0 {
@@ -223,5 +246,45 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(redact_url("postgres://u:pw@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn relay_state_destinations_from_file_env_and_checked() {
+        let file: FileConfig = toml::from_str(
+            "saml_relay_state_destinations = [\"https://console.example.com/home/\"]",
+        )
+        .unwrap();
+        let s = Settings::resolve(file.clone(), Overrides::default()).unwrap();
+        assert_eq!(
+            s.saml_relay_state_destinations,
+            vec!["https://console.example.com/home/"]
+        );
+        let over = Overrides {
+            saml_relay_state_destinations: Some(vec!["https://a.example.com".into(), " ".into()]),
+            ..Default::default()
+        };
+        let s = Settings::resolve(file, over).unwrap();
+        assert_eq!(
+            s.saml_relay_state_destinations,
+            vec!["https://a.example.com"]
+        );
+        for bad in [
+            "http://a.example.com/",
+            "https://u@a.example.com/",
+            "javascript:x",
+        ] {
+            let over = Overrides {
+                saml_relay_state_destinations: Some(vec![bad.into()]),
+                ..Default::default()
+            };
+            let e = Settings::resolve(FileConfig::default(), over).unwrap_err();
+            assert!(e.contains("saml_relay_state_destinations"), "{e}");
+        }
+        assert!(
+            Settings::resolve(FileConfig::default(), Overrides::default())
+                .unwrap()
+                .saml_relay_state_destinations
+                .is_empty()
+        );
     }
 }

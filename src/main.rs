@@ -95,6 +95,14 @@ struct ServeArgs {
     /// Where Google's OIDC discovery document is fetched from.
     #[arg(long, env = "STSGATE_GOOGLE_DISCOVERY_URL")]
     google_discovery_url: Option<String>,
+    /// URL prefixes the SAML ACS may redirect to when RelayState names one
+    /// (comma-separated; default none: RelayState is only shown).
+    #[arg(
+        long,
+        env = "STSGATE_SAML_RELAY_STATE_DESTINATIONS",
+        value_delimiter = ','
+    )]
+    saml_relay_state_destinations: Option<Vec<String>>,
     /// Seed a demo account, run the mock IdP in-process and print commands to try.
     #[arg(long)]
     demo: bool,
@@ -206,6 +214,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         max_roles_per_account: args.max_roles_per_account,
         allow_http_issuers: args.allow_http_issuers || args.demo,
         google_discovery_url: args.google_discovery_url.clone(),
+        saml_relay_state_destinations: args.saml_relay_state_destinations.clone(),
         ..Default::default()
     };
     let settings = match settings(&args.store, over) {

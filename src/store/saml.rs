@@ -31,8 +31,21 @@ pub struct SamlProvider {
     pub allow_reuse: bool,
 }
 
+/// stsgate's own SP signing key (PKCS#8, sealed under the master key) and
+/// its certificate (base64 DER).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpKeyRecord {
+    pub sealed_key: Vec<u8>,
+    pub cert: String,
+    pub created: Epoch,
+}
+
 #[async_trait]
 pub trait SamlStore: Send + Sync {
+    async fn sp_signing_key(&self) -> StoreResult<Option<SpKeyRecord>>;
+    /// Store the SP key unless one exists (the first node to create one
+    /// wins); callers read it back with `sp_signing_key`.
+    async fn add_sp_signing_key(&self, key: &SpKeyRecord) -> StoreResult<()>;
     async fn create_saml_provider(&self, p: &SamlProvider, max: usize) -> StoreResult<()>;
     async fn get_saml_provider(&self, arn: &str) -> StoreResult<Option<SamlProvider>>;
     async fn list_saml_providers(&self, account: &AccountId) -> StoreResult<Vec<SamlProvider>>;
@@ -72,6 +85,36 @@ fn provider_from(row: &AnyRow) -> StoreResult<SamlProvider> {
 
 #[async_trait]
 impl SamlStore for SqlStore {
+    async fn sp_signing_key(&self) -> StoreResult<Option<SpKeyRecord>> {
+        let row = sqlx::query("SELECT sealed_key, cert, created FROM sp_signing_key WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|row| {
+            Ok(SpKeyRecord {
+                sealed_key: get(&row, "sealed_key")?,
+                cert: get(&row, "cert")?,
+                created: get(&row, "created")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_sp_signing_key(&self, key: &SpKeyRecord) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sp_signing_key (id, sealed_key, cert, created) VALUES (1, $1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(key.sealed_key.clone())
+        .bind(key.cert.as_str())
+        .bind(key.created)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
     async fn create_saml_provider(&self, p: &SamlProvider, max: usize) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT 1 FROM saml_providers WHERE arn = $1")
@@ -203,6 +246,16 @@ impl SamlStore for SqlStore {
 // providers; other nodes see a change once the invalidation poll runs.
 #[async_trait]
 impl SamlStore for CachedStore {
+    // Read once per node and kept by the web layer: not cached here.
+    async fn sp_signing_key(&self) -> StoreResult<Option<SpKeyRecord>> {
+        self.inner.sp_signing_key().await
+    }
+
+    async fn add_sp_signing_key(&self, key: &SpKeyRecord) -> StoreResult<()> {
+        let r = self.inner.add_sp_signing_key(key).await;
+        self.after_write(r)
+    }
+
     async fn create_saml_provider(&self, p: &SamlProvider, max: usize) -> StoreResult<()> {
         let r = self.inner.create_saml_provider(p, max).await;
         self.after_write(r)

@@ -54,6 +54,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_saml.sql"),
         include_str!("../../migrations/postgres/0005_saml.sql"),
     ),
+    (
+        7,
+        "sp_key",
+        include_str!("../../migrations/sqlite/0007_sp_key.sql"),
+        include_str!("../../migrations/postgres/0007_sp_key.sql"),
+    ),
 ];
 
 /// Characters that would end or confuse the path part of an `sqlite://` URL.

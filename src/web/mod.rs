@@ -8,6 +8,8 @@
 //! random id in a hidden field (a deployment of several nodes needs sticky
 //! sessions for the chooser step and SP-initiated logins).
 
+mod sp_key;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -15,7 +17,6 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::action::{Action, Ctx};
@@ -55,6 +56,7 @@ struct PendingRequest {
 pub struct WebState {
     logins: Mutex<HashMap<String, PendingLogin>>,
     requests: Mutex<HashMap<String, PendingRequest>>,
+    sp_key: sp_key::SpKeyCell,
 }
 
 fn put<V>(
@@ -339,6 +341,16 @@ async fn issue(
     let out = input.execute(ctx).await?;
     let c = out.credentials();
     tracing::info!(role = %role, provider = %provider_arn, session = %out.assumed_role_arn(), "SAML browser sign-in");
+    if let Some(dest) = relay_state.filter(|rs| {
+        sp::relay_destination_allowed(rs, &ctx.state.settings.saml_relay_state_destinations)
+    }) {
+        // A plain landing redirect: the credentials are not passed on.
+        return Ok(HttpResponse::SeeOther()
+            .insert_header(("location", dest))
+            .insert_header(("cache-control", "no-store"))
+            .insert_header(("referrer-policy", "no-referrer"))
+            .finish());
+    }
     Ok(html(
         StatusCode::OK,
         CredentialsPage {
@@ -403,11 +415,20 @@ fn acs_url(state: &AppState, req: &HttpRequest) -> String {
     }
 }
 
-/// GET /saml/metadata: stsgate's SP metadata.
+/// GET /saml/metadata: stsgate's SP metadata, with the certificate its
+/// AuthnRequests are signed with.
 async fn sp_metadata(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/samlmetadata+xml")
-        .body(sp::sp_metadata(&acs_url(&state, &req)))
+    let result = async {
+        let web_state = req_state(&req).ok_or_else(ApiError::internal)?;
+        let key = web_state.sp_key.get(&state).await?;
+        Ok::<_, ApiError>(
+            HttpResponse::Ok()
+                .content_type("application/samlmetadata+xml")
+                .body(sp::sp_metadata(&acs_url(&state, &req), &key.cert_b64)),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
 }
 
 #[derive(Deserialize)]
@@ -472,15 +493,17 @@ async fn sp_login(
             |p| p.expires,
         )?;
         let request = sp::authn_request(&id, now, &sso, &acs_url(&state, &req));
-        let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
-        let mut location = format!(
-            "{sso}{}SAMLRequest={}",
-            if sso.contains('?') { '&' } else { '?' },
-            enc(&sp::redirect_saml_request(&request))
-        );
-        if let Some(rs) = &query.relay_state {
-            location.push_str(&format!("&RelayState={}", enc(rs)));
-        }
+        let relay_state = query.relay_state.as_deref();
+        let query = if sp::wants_signed_requests(&provider.metadata) {
+            // SAML bindings 3.4.4.1: sign the query string exactly as sent.
+            let key = web_state.sp_key.get(&state).await?;
+            let mut q = sp::redirect_query(&request, relay_state, Some(sp::RSA_SHA256));
+            q.push_str(&sp::signature_param(&key.sign(q.as_bytes())?));
+            q
+        } else {
+            sp::redirect_query(&request, relay_state, None)
+        };
+        let location = format!("{sso}{}{query}", if sso.contains('?') { '&' } else { '?' });
         Ok::<_, ApiError>(
             HttpResponse::Found()
                 .insert_header(("location", location))

@@ -252,3 +252,201 @@ async fn sp_metadata_and_sp_initiated_login_check_in_response_to() {
     idp.stop().await;
     db.cleanup().await;
 }
+
+async fn get_location(url: &str) -> (u16, String) {
+    let resp = client().get(url).send().await.unwrap();
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, location)
+}
+
+async fn sp_cert(server: &TestServer) -> Vec<u8> {
+    let md = client()
+        .get(format!("{}/saml/metadata", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("AuthnRequestsSigned=\"true\""), "{md}");
+    assert!(md.contains("<md:KeyDescriptor use=\"signing\">"), "{md}");
+    let start = md.find("<ds:X509Certificate>").unwrap() + "<ds:X509Certificate>".len();
+    let end = md[start..].find('<').unwrap() + start;
+    base64::engine::general_purpose::STANDARD
+        .decode(&md[start..end])
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sp_login_signs_the_redirect_when_the_idp_wants_it() {
+    for db in crate::support::backends().await {
+        let idp = TestIdp::start().await;
+        let server = TestServer::start(&db, |_| {}).await;
+        setup(&server, &idp, &[]).await;
+        let cert = sp_cert(&server).await;
+        // A second node on the same store publishes (and signs with) the same key.
+        let other = TestServer::start(&db, |_| {}).await;
+        assert_eq!(sp_cert(&other).await, cert, "{}", db.backend);
+        other.stop().await;
+
+        // Without WantAuthnRequestsSigned: unsigned, as before.
+        let (status, location) =
+            get_location(&format!("{}/saml/login/Mock?RelayState=back", server.base)).await;
+        assert_eq!(status, 302);
+        assert!(location.ends_with("&RelayState=back"), "{location}");
+        assert!(!location.contains("Signature="), "{location}");
+
+        let metadata = client()
+            .get(format!("{}/saml/metadata", idp.issuer))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .replace(
+                "WantAuthnRequestsSigned=\"false\"",
+                "WantAuthnRequestsSigned=\"true\"",
+            );
+        assert!(metadata.contains("WantAuthnRequestsSigned=\"true\""));
+        let (status, body) = server
+            .signed(
+                &server.admin_creds(),
+                "iam",
+                &[
+                    ("Action", "CreateSAMLProvider"),
+                    ("Version", "2010-05-08"),
+                    ("Name", "Signed"),
+                    ("SAMLMetadataDocument", &metadata),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+
+        let public_key = stsgate::core::saml::dsig::public_key_of_cert(&cert)
+            .unwrap()
+            .to_vec();
+        let verify = |signed: &str, sig: &[u8]| {
+            aws_lc_rs::signature::UnparsedPublicKey::new(
+                &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+                &public_key,
+            )
+            .verify(signed.as_bytes(), sig)
+            .is_ok()
+        };
+        for (query, relay) in [("?RelayState=back%20home", true), ("", false)] {
+            let (status, location) =
+                get_location(&format!("{}/saml/login/Signed{query}", server.base)).await;
+            assert_eq!(status, 302, "{}", db.backend);
+            let prefix = format!("{}/saml/sso?", idp.issuer);
+            let q = location.strip_prefix(&prefix).unwrap();
+            let (signed, sig) = q.split_once("&Signature=").unwrap();
+            assert!(signed.starts_with("SAMLRequest="), "{signed}");
+            let expected_tail = format!(
+                "{}&SigAlg=http%3A%2F%2Fwww%2Ew3%2Eorg%2F2001%2F04%2Fxmldsig%2Dmore%23rsa%2Dsha256",
+                if relay { "&RelayState=back%20home" } else { "" }
+            );
+            assert!(signed.ends_with(&expected_tail), "{signed}");
+            assert_eq!(signed.matches('&').count(), if relay { 2 } else { 1 });
+            let sig = base64::engine::general_purpose::STANDARD
+                .decode(
+                    percent_encoding::percent_decode_str(sig)
+                        .decode_utf8()
+                        .unwrap()
+                        .as_bytes(),
+                )
+                .unwrap();
+            assert!(verify(signed, &sig), "{} {signed}", db.backend);
+            let tampered = signed.replace("SAMLRequest=", "SAMLRequest=A");
+            assert!(!verify(&tampered, &sig));
+        }
+        server.stop().await;
+        idp.stop().await;
+        db.cleanup().await;
+    }
+}
+
+/// POST the form without following redirects: (status, Location, body).
+async fn post_acs(url: &str, params: &[(&str, &str)]) -> (u16, Option<String>, String) {
+    let resp = client()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(params))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    (status, location, resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn relay_state_redirects_only_to_configured_destinations() {
+    let db = crate::support::TestDb::sqlite().await;
+    let idp = TestIdp::start().await;
+    let server = TestServer::start(&db, |s| {
+        s.saml_relay_state_destinations = vec!["https://good.example.com/console/".into()];
+    })
+    .await;
+    let s = setup(&server, &idp, &[]).await;
+    let acs = format!("{}/saml", server.base);
+    let offer = format!("{},{}", s.role, s.provider);
+    let one_role = || async { mint(&idp, "/mint/saml", json!({ "roles": [offer] })).await };
+
+    let dest = "https://good.example.com/console/home?region=eu-west-1#top";
+    let (status, location, body) = post_acs(
+        &acs,
+        &[("SAMLResponse", &one_role().await), ("RelayState", dest)],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(location.as_deref(), Some(dest));
+    assert!(!body.contains("AWS_"), "{body}");
+
+    // After the role choice too.
+    let reader = second_role(&server, &s).await;
+    let two = mint(
+        &idp,
+        "/mint/saml",
+        json!({ "roles": [offer, format!("{},{}", reader, s.provider)] }),
+    )
+    .await;
+    let (status, _, page) = post_acs(&acs, &[("SAMLResponse", &two), ("RelayState", dest)]).await;
+    assert_eq!(status, 200, "{page}");
+    let login = hidden(&page, "login");
+    let (status, location, _) = post_acs(
+        &format!("{}/saml/role", server.base),
+        &[("login", &login), ("role", &reader)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some(dest));
+
+    for bad in [
+        "https://good.example.com.evil.com/console/",
+        "https://good.example.com@evil.com/console/",
+        "javascript:alert(document.cookie)",
+        "https://good.example.com/elsewhere",
+        "http://good.example.com/console/",
+    ] {
+        let (status, location, page) = post_acs(
+            &acs,
+            &[("SAMLResponse", &one_role().await), ("RelayState", bad)],
+        )
+        .await;
+        assert_eq!(status, 200, "{bad}: {page}");
+        assert_eq!(location, None, "{bad}");
+        assert!(page.contains("export AWS_SESSION_TOKEN="), "{bad}: {page}");
+    }
+    server.stop().await;
+    idp.stop().await;
+    db.cleanup().await;
+}
