@@ -244,6 +244,26 @@ pub fn encrypt(
     content: Content,
     rng: &mut dyn Random,
 ) -> Result<String, XmlEncError> {
+    encrypt_with(assertion, spki_der, content, KeyTransport::OaepSha1, rng)
+}
+
+/// RSA-OAEP variants `encrypt_with` can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTransport {
+    /// `xmlenc#rsa-oaep-mgf1p`, SHA-1 digest and MGF.
+    OaepSha1,
+    /// `xmlenc11#rsa-oaep` with SHA-256 digest and MGF1-SHA-256.
+    OaepSha256,
+}
+
+/// `encrypt` with a chosen key transport.
+pub fn encrypt_with(
+    assertion: &str,
+    spki_der: &[u8],
+    content: Content,
+    transport: KeyTransport,
+    rng: &mut dyn Random,
+) -> Result<String, XmlEncError> {
     let err = |what: &str| XmlEncError(format!("cannot encrypt the assertion: {what}"));
     let public = OaepPublicEncryptingKey::new(
         PublicEncryptingKey::from_der(spki_der).map_err(|_| err("not an RSA public key"))?,
@@ -287,16 +307,29 @@ pub fn encrypt(
             [iv.to_vec(), body].concat()
         }
     };
+    let (oaep, method) = match transport {
+        KeyTransport::OaepSha1 => (
+            &OAEP_SHA1_MGF1SHA1,
+            format!(
+                "<xenc:EncryptionMethod Algorithm=\"{RSA_OAEP_MGF1P}\"><ds:DigestMethod Algorithm=\"{SHA1}\"/></xenc:EncryptionMethod>"
+            ),
+        ),
+        KeyTransport::OaepSha256 => (
+            &OAEP_SHA256_MGF1SHA256,
+            format!(
+                "<xenc:EncryptionMethod Algorithm=\"{RSA_OAEP}\"><ds:DigestMethod Algorithm=\"{SHA256}\"/><xenc11:MGF xmlns:xenc11=\"{XENC11_NS}\" Algorithm=\"{MGF1_SHA256}\"/></xenc:EncryptionMethod>"
+            ),
+        ),
+    };
     let mut wrapped = vec![0u8; public.ciphertext_size()];
     let wrapped = public
-        .encrypt(&OAEP_SHA1_MGF1SHA1, &key, &mut wrapped, None)
+        .encrypt(oaep, &key, &mut wrapped, None)
         .map_err(|_| err("RSA-OAEP failed"))?;
     Ok(format!(
         "<saml:EncryptedAssertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">\
 <xenc:EncryptedData xmlns:xenc=\"{XENC_NS}\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\">\
 <xenc:EncryptionMethod Algorithm=\"{alg}\"/>\
-<ds:KeyInfo xmlns:ds=\"{DSIG_NS}\"><xenc:EncryptedKey>\
-<xenc:EncryptionMethod Algorithm=\"{RSA_OAEP_MGF1P}\"><ds:DigestMethod Algorithm=\"{SHA1}\"/></xenc:EncryptionMethod>\
+<ds:KeyInfo xmlns:ds=\"{DSIG_NS}\"><xenc:EncryptedKey>{method}\
 <xenc:CipherData><xenc:CipherValue>{wrapped}</xenc:CipherValue></xenc:CipherData>\
 </xenc:EncryptedKey></ds:KeyInfo>\
 <xenc:CipherData><xenc:CipherValue>{data}</xenc:CipherValue></xenc:CipherData>\
@@ -388,6 +421,29 @@ mod tests {
             assert_eq!(c.subject, "alice@example.org");
             assert_eq!(c.role_session_name.as_deref(), Some("alice"));
         }
+    }
+
+    #[test]
+    fn xmlenc11_rsa_oaep_with_sha256_decrypts() {
+        let signer = Key::rsa();
+        let (der, spki) = enc_key();
+        let s = spec();
+        let assertion = signer.sign(&s.assertion_xml(), &s.assertion_id, SignAlg::RsaSha256);
+        let enc = encrypt_with(
+            &assertion,
+            &spki,
+            Content::Aes128Cbc,
+            KeyTransport::OaepSha256,
+            &mut TestRandom,
+        )
+        .unwrap();
+        assert!(enc.contains(RSA_OAEP) && enc.contains(MGF1_SHA256));
+        let xml = s.response_xml(&enc);
+        let c = run(&xml, &signer, std::slice::from_ref(&der), true).unwrap();
+        assert_eq!(c.subject, "alice@example.org");
+        // The same key announced as SHA-1 OAEP does not unwrap.
+        let lied = xml.replace(RSA_OAEP, RSA_OAEP_MGF1P);
+        assert!(run(&lied, &signer, &[der], true).is_err());
     }
 
     #[test]
