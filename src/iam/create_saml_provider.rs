@@ -1,14 +1,20 @@
 //! CreateSAMLProvider: register a SAML IdP from its metadata document.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use crate::action::{Action, Authorization, Ctx, Render, iam_resource};
+use crate::app::SysRandom;
+use crate::core::Random;
 use crate::core::arn::AccountId;
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
 use crate::core::query::Params;
 use crate::core::saml::metadata::{self, DEFAULT_VALIDITY};
+use crate::core::saml::xmlenc::private_key_der_from_pem;
 use crate::core::validate::{StrRule, Validator};
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::{Entity, TagKeys, check_tags, render_tags, store_error, tags_param};
-use crate::store::{SamlProvider, StoreError, Tag};
+use crate::store::{SamlPrivateKey, SamlProvider, StoreError, Tag};
 
 pub const MAX_SAML_PROVIDERS: usize = 100;
 
@@ -64,12 +70,90 @@ pub fn apply_option_tags(p: &mut SamlProvider) -> ApiResult<()> {
 
 pub const ENCRYPTION_MODES: &[&str] = &["Allowed", "Required"];
 
+pub const PRIVATE_KEY: StrRule = StrRule {
+    min: 1,
+    max: 16384,
+    chars: any_char,
+    pattern: "",
+    sensitive: true,
+};
+
+fn key_id_char(c: char) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit()
+}
+
+pub const PRIVATE_KEY_ID: StrRule = StrRule {
+    min: 22,
+    max: 64,
+    chars: key_id_char,
+    pattern: "[A-Z0-9]+",
+    sensitive: false,
+};
+
+pub const MAX_PRIVATE_KEYS: usize = 2;
+
+/// The AssertionEncryptionMode parameter, checked against the enum.
+pub fn encryption_mode_param(params: &Params) -> ApiResult<Option<String>> {
+    let mode = params.get("AssertionEncryptionMode").map(str::to_string);
+    if let Some(m) = &mode
+        && !ENCRYPTION_MODES.contains(&m.as_str())
+    {
+        return Err(ApiError::validation(format!(
+            "1 validation error detected: Value '{m}' at 'assertionEncryptionMode' failed to satisfy constraint: Member must satisfy enum value set: [Allowed, Required]"
+        )));
+    }
+    Ok(mode)
+}
+
+/// Check a PEM private key offered with AddPrivateKey; its PKCS#8 DER.
+pub fn check_private_key(pem: &str) -> ApiResult<Vec<u8>> {
+    private_key_der_from_pem(pem)
+        .map_err(|why| ApiError::invalid_input(format!("Invalid AddPrivateKey: {why}")))
+}
+
+/// Seal `der` under the master key and add it to the provider's keys.
+pub fn add_private_key(ctx: &Ctx<'_>, p: &mut SamlProvider, der: &[u8]) -> ApiResult<()> {
+    if p.private_keys.len() >= MAX_PRIVATE_KEYS {
+        return Err(ApiError::new(
+            ErrorCode::LimitExceeded,
+            format!(
+                "Cannot exceed quota for PrivateKeysPerSAMLProvider: {MAX_PRIVATE_KEYS}; remove a key first"
+            ),
+        ));
+    }
+    let mut rng = SysRandom;
+    let mut raw = [0u8; 16];
+    rng.fill(&mut raw);
+    let key_id = hex::encode_upper(raw);
+    let sealed = ctx
+        .state
+        .master
+        .seal(&mut rng, &SamlPrivateKey::aad(&p.arn, &key_id), der);
+    p.private_keys.push(SamlPrivateKey {
+        key_id,
+        created: ctx.now,
+        sealed: STANDARD.encode(sealed),
+    });
+    Ok(())
+}
+
+/// A provider that requires encrypted assertions must be able to decrypt them.
+pub fn check_encryption_consistent(p: &SamlProvider) -> ApiResult<()> {
+    if p.encryption_mode == "Required" && p.private_keys.is_empty() {
+        return Err(ApiError::invalid_input(
+            "AssertionEncryptionMode Required needs a private key: give AddPrivateKey",
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Debug)]
 pub struct Input {
     name: String,
     metadata: String,
     tags: Vec<Tag>,
     encryption_mode: Option<String>,
+    private_key: Option<Vec<u8>>,
 }
 
 pub struct Output {
@@ -106,31 +190,19 @@ impl Action for Input {
             .required(params, "SAMLMetadataDocument", &SAML_METADATA)
             .to_string();
         let tags = tags_param(&mut v, params, "Tags")?.unwrap_or_default();
-        let encryption_mode = params.get("AssertionEncryptionMode").map(str::to_string);
+        let private_key = v
+            .optional(params, "AddPrivateKey", &PRIVATE_KEY)
+            .map(str::to_string);
         v.finish()?;
+        let encryption_mode = encryption_mode_param(params)?;
         check_tags(&tags, TagKeys::CaseSensitive)?;
-        if let Some(m) = &encryption_mode
-            && !ENCRYPTION_MODES.contains(&m.as_str())
-        {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value '{m}' at 'assertionEncryptionMode' failed to satisfy constraint: Member must satisfy enum value set: [Allowed, Required]"
-            )));
-        }
-        if encryption_mode.as_deref() == Some("Required") {
-            return Err(ApiError::invalid_input(
-                "AssertionEncryptionMode Required is not supported: stsgate does not decrypt assertions yet",
-            ));
-        }
-        if params.get("AddPrivateKey").is_some() {
-            return Err(ApiError::invalid_input(
-                "AddPrivateKey is not supported: stsgate does not decrypt assertions yet",
-            ));
-        }
+        let private_key = private_key.as_deref().map(check_private_key).transpose()?;
         Ok(Input {
             name,
             metadata,
             tags,
             encryption_mode,
+            private_key,
         })
     }
 
@@ -171,6 +243,10 @@ impl Action for Input {
             allow_reuse: false,
         };
         apply_option_tags(&mut provider)?;
+        if let Some(der) = &self.private_key {
+            add_private_key(ctx, &mut provider, der)?;
+        }
+        check_encryption_consistent(&provider)?;
         ctx.state
             .store
             .create_saml_provider(&provider, MAX_SAML_PROVIDERS)

@@ -84,6 +84,15 @@ impl Render for Output {
             .leaf("ValidUntil", &iso8601(p.valid_until));
         render_tags(w, &p.tags);
         w.leaf("AssertionEncryptionMode", &p.encryption_mode);
+        // Key ids and dates only: the key material never leaves the store.
+        w.open("PrivateKeyList");
+        for k in &p.private_keys {
+            w.open("member")
+                .leaf("KeyId", &k.key_id)
+                .leaf("Timestamp", &iso8601(k.created))
+                .close("member");
+        }
+        w.close("PrivateKeyList");
     }
 }
 

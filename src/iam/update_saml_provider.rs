@@ -8,7 +8,10 @@ use crate::core::query::Params;
 use crate::core::validate::Validator;
 use crate::core::xml::{Service, XmlWriter};
 use crate::iam::common::provider_resource;
-use crate::iam::create_saml_provider::{ENCRYPTION_MODES, SAML_METADATA, provider_fields};
+use crate::iam::create_saml_provider::{
+    PRIVATE_KEY, PRIVATE_KEY_ID, SAML_METADATA, add_private_key, check_encryption_consistent,
+    check_private_key, encryption_mode_param, provider_fields,
+};
 use crate::iam::get_saml_provider::{check_saml_arn, modify_saml_provider, saml_arn_param};
 
 #[derive(Debug)]
@@ -16,6 +19,8 @@ pub struct Input {
     arn: String,
     metadata: Option<String>,
     encryption_mode: Option<String>,
+    add_key: Option<Vec<u8>>,
+    remove_key: Option<String>,
 }
 
 pub struct Output {
@@ -39,35 +44,31 @@ impl Action for Input {
         let metadata = v
             .optional(params, "SAMLMetadataDocument", &SAML_METADATA)
             .map(str::to_string);
-        let encryption_mode = params.get("AssertionEncryptionMode").map(str::to_string);
+        let add_key = v
+            .optional(params, "AddPrivateKey", &PRIVATE_KEY)
+            .map(str::to_string);
+        let remove_key = v
+            .optional(params, "RemovePrivateKey", &PRIVATE_KEY_ID)
+            .map(str::to_string);
         v.finish()?;
         check_saml_arn(&arn)?;
-        if let Some(m) = &encryption_mode
-            && !ENCRYPTION_MODES.contains(&m.as_str())
+        let encryption_mode = encryption_mode_param(params)?;
+        if metadata.is_none()
+            && encryption_mode.is_none()
+            && add_key.is_none()
+            && remove_key.is_none()
         {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value '{m}' at 'assertionEncryptionMode' failed to satisfy constraint: Member must satisfy enum value set: [Allowed, Required]"
-            )));
-        }
-        if encryption_mode.as_deref() == Some("Required") {
             return Err(ApiError::invalid_input(
-                "AssertionEncryptionMode Required is not supported: stsgate does not decrypt assertions yet",
+                "Nothing to update: give SAMLMetadataDocument, AssertionEncryptionMode, AddPrivateKey or RemovePrivateKey",
             ));
         }
-        if params.get("AddPrivateKey").is_some() || params.get("RemovePrivateKey").is_some() {
-            return Err(ApiError::invalid_input(
-                "AddPrivateKey/RemovePrivateKey are not supported: stsgate does not decrypt assertions yet",
-            ));
-        }
-        if metadata.is_none() && encryption_mode.is_none() {
-            return Err(ApiError::invalid_input(
-                "Nothing to update: give SAMLMetadataDocument or AssertionEncryptionMode",
-            ));
-        }
+        let add_key = add_key.as_deref().map(check_private_key).transpose()?;
         Ok(Input {
             arn,
             metadata,
             encryption_mode,
+            add_key,
+            remove_key,
         })
     }
 
@@ -84,7 +85,21 @@ impl Action for Input {
             None => None,
         };
         let (metadata, mode) = (self.metadata, self.encryption_mode);
+        let (add_key, remove_key) = (self.add_key, self.remove_key);
         modify_saml_provider(ctx, &self.arn, |p| {
+            // Remove before add, so one call can rotate a full pair.
+            if let Some(id) = remove_key {
+                let before = p.private_keys.len();
+                p.private_keys.retain(|k| k.key_id != id);
+                if p.private_keys.len() == before {
+                    return Err(ApiError::invalid_input(format!(
+                        "Private key {id} is not a key of this SAML provider"
+                    )));
+                }
+            }
+            if let Some(der) = add_key {
+                add_private_key(ctx, p, &der)?;
+            }
             if let (Some(doc), Some((entity_id, certs, valid_until))) = (metadata, fields) {
                 p.metadata = doc;
                 p.entity_id = entity_id;
@@ -94,7 +109,7 @@ impl Action for Input {
             if let Some(m) = mode {
                 p.encryption_mode = m;
             }
-            Ok(())
+            check_encryption_consistent(p)
         })
         .await?;
         tracing::info!(provider = %self.arn, "SAML provider updated");

@@ -18,7 +18,7 @@ use super::keys::KeyError;
 use crate::core::saml::build::{Layout, ResponseSpec};
 use crate::core::saml::claims::{ATTR_PREFIX, ROLE_ATTR};
 use crate::core::saml::dsig::{self, SignAlg, SigningKey};
-use crate::core::saml::metadata;
+use crate::core::saml::{metadata, xmlenc};
 use crate::core::time::Epoch;
 
 /// Every kind `/mint/saml/hostile` knows, with the defect it carries.
@@ -84,6 +84,38 @@ pub struct SamlMint {
     pub in_response_to: Option<String>,
     /// Seconds the assertion stays valid (default 300).
     pub valid_for: Option<i64>,
+    /// PEM certificate or public key (RSA) of the service provider: the
+    /// signed Assertion is sent as an EncryptedAssertion (RSA-OAEP +
+    /// AES-256-GCM) only that key's holder can read.
+    pub encrypt_with: Option<String>,
+}
+
+/// The SubjectPublicKeyInfo DER of a PEM certificate or public key.
+fn spki_from_pem(pem: &str) -> Result<Vec<u8>, MintError> {
+    let pem = pem.trim();
+    let unwrap = |label: &str| -> Option<Vec<u8>> {
+        let body = pem
+            .strip_prefix(&format!("-----BEGIN {label}-----"))?
+            .strip_suffix(&format!("-----END {label}-----"))?;
+        let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        STANDARD.decode(compact).ok()
+    };
+    if let Some(cert) = unwrap("CERTIFICATE") {
+        return dsig::spki_of_cert(&cert)
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| bad("encrypt_with: the certificate cannot be parsed"));
+    }
+    unwrap("PUBLIC KEY").ok_or_else(|| {
+        bad("encrypt_with must be a PEM certificate or public key (-----BEGIN CERTIFICATE----- or -----BEGIN PUBLIC KEY-----)")
+    })
+}
+
+struct SysRng;
+impl crate::core::Random for SysRng {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // A failing system RNG is fatal elsewhere first; this is a test IdP.
+        let _ = SystemRandom::new().fill(buf);
+    }
 }
 
 pub struct SamlIdp {
@@ -258,8 +290,18 @@ impl SamlIdp {
         .map_err(internal)
     }
 
-    fn signed_response(&self, s: &ResponseSpec, sign_response: bool) -> Result<String, MintError> {
-        let assertion = self.sign(&s.assertion_xml(), &s.assertion_id, false)?;
+    fn signed_response(
+        &self,
+        s: &ResponseSpec,
+        sign_response: bool,
+        encrypt_with: Option<&str>,
+    ) -> Result<String, MintError> {
+        let mut assertion = self.sign(&s.assertion_xml(), &s.assertion_id, false)?;
+        if let Some(pem) = encrypt_with {
+            let spki = spki_from_pem(pem)?;
+            assertion = xmlenc::encrypt(&assertion, &spki, xmlenc::Content::Aes256Gcm, &mut SysRng)
+                .map_err(|e| bad(format!("encrypt_with: {}", e.0)))?;
+        }
         let response = s.response_xml(&assertion);
         if sign_response {
             self.sign(&response, &s.response_id, false)
@@ -272,7 +314,7 @@ impl SamlIdp {
     pub fn mint_xml(&self, req: &SamlMint, now: Epoch) -> Result<String, MintError> {
         let s = self.spec(req, now)?;
         let sign_response = req.sign_response.unwrap_or(s.layout == Layout::Keycloak);
-        self.signed_response(&s, sign_response)
+        self.signed_response(&s, sign_response, req.encrypt_with.as_deref())
     }
 
     /// An honest Response, base64 as an IdP posts it (AD FS wraps lines).
@@ -343,7 +385,7 @@ impl SamlIdp {
                 s.response_xml(&evil_xml)
             }
             "second-response" => {
-                let real = self.signed_response(&s, false)?;
+                let real = self.signed_response(&s, false, None)?;
                 let mut outer = s.clone();
                 outer.response_id = random_id();
                 let evil = forged();
@@ -354,7 +396,7 @@ impl SamlIdp {
             }
             "comment-injection" => {
                 s.name_id = "user@evil.com.example.com".into();
-                let signed = self.signed_response(&s, false)?;
+                let signed = self.signed_response(&s, false, None)?;
                 signed.replacen(
                     ">user@evil.com.example.com<",
                     ">user@evil.com<!---->.example.com<",
@@ -363,7 +405,7 @@ impl SamlIdp {
             }
             "doctype" => format!(
                 "<?xml version=\"1.0\"?><!DOCTYPE samlp:Response [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>{}",
-                self.signed_response(&s, false)?
+                self.signed_response(&s, false, None)?
             ),
             "wrong-cert" => {
                 let assertion = dsig::sign(
@@ -378,11 +420,11 @@ impl SamlIdp {
                 s.response_xml(&assertion)
             }
             "digest-tamper" => {
-                let signed = self.signed_response(&s, false)?;
+                let signed = self.signed_response(&s, false, None)?;
                 signed.replacen(&format!(">{}<", s.name_id), ">admin@evil.example<", 1)
             }
             "signature-tamper" => {
-                let signed = self.signed_response(&s, false)?;
+                let signed = self.signed_response(&s, false, None)?;
                 let value = extract(&signed, "<ds:SignatureValue>", "</ds:SignatureValue>")?;
                 let inner =
                     &value["<ds:SignatureValue>".len()..value.len() - "</ds:SignatureValue>".len()];
@@ -400,13 +442,13 @@ impl SamlIdp {
             }
             "wrong-audience" => {
                 s.audience = "urn:example:another-service-provider".into();
-                self.signed_response(&s, false)?
+                self.signed_response(&s, false, None)?
             }
             _ => {
                 // expired
                 s.issue_instant = now - 7200;
                 s.not_on_or_after = now - 3600;
-                self.signed_response(&s, false)?
+                self.signed_response(&s, false, None)?
             }
         };
         Ok((xml, defect))
@@ -496,6 +538,68 @@ mod tests {
                 )
             })
             .map_err(|e| (e.code, e.message))
+    }
+
+    #[test]
+    fn encrypt_with_a_certificate_or_public_key_yields_an_encrypted_assertion() {
+        use crate::core::saml::{Decryption, verify_response_with};
+        use aws_lc_rs::encoding::PublicKeyX509Der;
+        use aws_lc_rs::rsa::PrivateDecryptingKey;
+        let idp = SamlIdp::new("https://idp.example.org").unwrap();
+        let sp = PrivateDecryptingKey::generate(KeySize::Rsa2048).unwrap();
+        let der = AsDer::<Pkcs8V1Der>::as_der(&sp).unwrap().as_ref().to_vec();
+        let spki = AsDer::<PublicKeyX509Der>::as_der(&sp.public_key()).unwrap();
+        let kp = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+            &rustls::pki_types::PrivatePkcs8KeyDer::from(der.clone()),
+            &rcgen::PKCS_RSA_SHA256,
+        )
+        .unwrap();
+        let cert_pem = rcgen::CertificateParams::new(vec!["sp.example.org".to_string()])
+            .unwrap()
+            .self_signed(&kp)
+            .unwrap()
+            .pem();
+        let key_pem = format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----",
+            STANDARD.encode(spki.as_ref())
+        );
+        for pem in [cert_pem, key_pem] {
+            let mut req = request("keycloak");
+            req.encrypt_with = Some(pem);
+            let xml = decode_base64(&idp.mint(&req, NOW).unwrap()).unwrap();
+            assert!(xml.contains("EncryptedAssertion"), "{xml}");
+            assert!(!xml.contains("alice@example.org"));
+            let certs = vec![idp.cert.clone()];
+            let trust = Trust {
+                certs: &certs,
+                allow_sha1: false,
+            };
+            let keys = vec![der.clone()];
+            let v = verify_response_with(
+                &xml,
+                &trust,
+                &Decryption {
+                    keys: &keys,
+                    required: true,
+                },
+            )
+            .unwrap();
+            let c = claims::check(
+                &v,
+                &Expect {
+                    entity_id: idp.entity_id(),
+                    now: NOW,
+                    leeway: 60,
+                    extra_recipients: &[],
+                    extra_audiences: &[],
+                },
+            )
+            .unwrap();
+            assert_eq!(c.subject, "alice@example.org");
+        }
+        let mut req = request("plain");
+        req.encrypt_with = Some("not a key".into());
+        assert!(matches!(idp.mint(&req, NOW), Err(MintError::BadRequest(_))));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use identity::{AccessKeyLastUsed, Group, IdentityStore};
 pub use policies::{
     EntityKind, ManagedPolicy, PolicyEntity, PolicyStore, PolicyUsage, PolicyUse, PolicyVersion,
 };
-pub use saml::{SamlProvider, SamlStore, SpKeyRecord};
+pub use saml::{SamlPrivateKey, SamlProvider, SamlStore, SpKeyRecord};
 
 use async_trait::async_trait;
 

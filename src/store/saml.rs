@@ -25,7 +25,8 @@ pub struct SamlProvider {
     pub created: Epoch,
     pub tags: Vec<Tag>,
     pub encryption_mode: String,
-    pub private_keys: Vec<String>,
+    /// Assertion-decryption keys (at most two), sealed under the master key.
+    pub private_keys: Vec<SamlPrivateKey>,
     pub allow_sha1: bool,
     /// Let the API redeem one assertion more than once within its validity.
     pub allow_reuse: bool,
@@ -38,6 +39,31 @@ pub struct SpKeyRecord {
     pub sealed_key: Vec<u8>,
     pub cert: String,
     pub created: Epoch,
+}
+
+/// One assertion-decryption key: PKCS#8 DER sealed with the master key
+/// (AAD = `provider ARN` + `/` + key id), base64 in the JSON column.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SamlPrivateKey {
+    pub key_id: String,
+    pub created: Epoch,
+    pub sealed: String,
+}
+
+impl SamlPrivateKey {
+    /// The additional authenticated data its sealed key is bound to.
+    pub fn aad(provider_arn: &str, key_id: &str) -> Vec<u8> {
+        format!("{provider_arn}/{key_id}").into_bytes()
+    }
+}
+
+fn keys_to_json(keys: &[SamlPrivateKey]) -> String {
+    serde_json::to_string(keys).unwrap_or_else(|_| "[]".to_string())
+}
+
+fn keys_from_json(text: &str) -> StoreResult<Vec<SamlPrivateKey>> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Backend(format!("bad private_keys column: {e}")))
 }
 
 #[async_trait]
@@ -77,7 +103,7 @@ fn provider_from(row: &AnyRow) -> StoreResult<SamlProvider> {
         created: get(row, "created")?,
         tags: tags_from_json(&get::<String>(row, "tags")?)?,
         encryption_mode: get(row, "encryption_mode")?,
-        private_keys: list_from_json(&get::<String>(row, "private_keys")?)?,
+        private_keys: keys_from_json(&get::<String>(row, "private_keys")?)?,
         allow_sha1: get::<i64>(row, "allow_sha1")? != 0,
         allow_reuse: get::<i64>(row, "allow_reuse")? != 0,
     })
@@ -150,7 +176,7 @@ impl SamlStore for SqlStore {
         .bind(p.created)
         .bind(tags_to_json(&p.tags))
         .bind(p.encryption_mode.as_str())
-        .bind(list_to_json(&p.private_keys))
+        .bind(keys_to_json(&p.private_keys))
         .bind(i64::from(p.allow_sha1))
         .bind(i64::from(p.allow_reuse))
         .execute(&mut *tx)
@@ -193,7 +219,7 @@ impl SamlStore for SqlStore {
         .bind(p.valid_until)
         .bind(tags_to_json(&p.tags))
         .bind(p.encryption_mode.as_str())
-        .bind(list_to_json(&p.private_keys))
+        .bind(keys_to_json(&p.private_keys))
         .bind(i64::from(p.allow_sha1))
         .bind(i64::from(p.allow_reuse))
         .execute(&mut *tx)

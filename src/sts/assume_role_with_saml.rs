@@ -9,10 +9,10 @@ use crate::core::arn::{AccountId, RoleRef, parse_role_arn};
 use crate::core::error::{ApiError, ApiResult, ErrorCode};
 use crate::core::query::Params;
 use crate::core::saml::claims::{self, Expect};
-use crate::core::saml::{decode_base64, dsig, verify_response};
+use crate::core::saml::{Decryption, decode_base64, dsig, verify_response_with};
 use crate::core::validate::{self, Validator};
 use crate::core::xml::{Service, XmlWriter};
-use crate::store::SamlProvider;
+use crate::store::{SamlPrivateKey, SamlProvider};
 use crate::sts::{
     FederatedTrust, IssuedCredentials, MAX_ROLE_SESSION, MIN_SESSION, RoleSession,
     SessionPolicyInput, check_session_tags, federated_trust_allows, issue_role_session,
@@ -111,12 +111,32 @@ pub fn check_assertion(
         .iter()
         .filter_map(|c| STANDARD.decode(c).ok())
         .collect();
+    // A key that no longer opens (master key replaced) is skipped and logged.
+    let keys: Vec<Vec<u8>> = provider
+        .private_keys
+        .iter()
+        .filter_map(|k| {
+            let opened = STANDARD.decode(&k.sealed).ok().and_then(|sealed| {
+                ctx.state
+                    .master
+                    .open(&SamlPrivateKey::aad(&provider.arn, &k.key_id), &sealed)
+            });
+            if opened.is_none() {
+                tracing::error!(provider = %provider.arn, key = %k.key_id, "SAML private key does not open");
+            }
+            opened
+        })
+        .collect();
     let xml = decode_base64(assertion_b64)?;
-    let verified = verify_response(
+    let verified = verify_response_with(
         &xml,
         &dsig::Trust {
             certs: &certs,
             allow_sha1: provider.allow_sha1,
+        },
+        &Decryption {
+            keys: &keys,
+            required: provider.encryption_mode == "Required",
         },
     )?;
     // Clock skew: the same setting as for OIDC tokens (token_leeway_secs).

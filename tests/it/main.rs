@@ -15,6 +15,7 @@ mod iam_policies;
 mod pagination;
 mod saml;
 mod saml_attacks;
+mod saml_encrypted;
 mod saml_web;
 mod saml_xmlsec;
 mod simulate;

@@ -293,3 +293,93 @@ fn xmlsec1_accepts_what_our_signer_produces() {
         ])
         .arg(dir.0.join("ours.xml")));
 }
+
+/// xmlsec1 encrypts (RSA-OAEP key transport, AES-CBC or AES-GCM content)
+/// an Assertion our signer signed; stsgate decrypts it with the SP's
+/// openssl-made PKCS#8 key and verifies the Assertion's own signature.
+#[test]
+fn xmlsec1_encrypted_assertions_decrypt_and_verify() {
+    use stsgate::core::saml::xmlenc::private_key_der_from_pem;
+    use stsgate::core::saml::{Decryption, verify_response_with};
+    let idp = tempdir("enc-idp");
+    let sp = tempdir("enc-sp");
+    let idp_cert = make_key(&idp.0, false);
+    make_key(&sp.0, false);
+    let idp_key = std::fs::read_to_string(idp.0.join("key.pem")).unwrap();
+    let pair = RsaKeyPair::from_pkcs8(&private_key_der_from_pem(&idp_key).unwrap()).unwrap();
+    let sp_key =
+        private_key_der_from_pem(&std::fs::read_to_string(sp.0.join("key.pem")).unwrap()).unwrap();
+    let s = spec(Layout::Adfs);
+    let assertion = dsig::sign(
+        &s.assertion_xml(),
+        &s.assertion_id,
+        SigningKey::Rsa(&pair),
+        SignAlg::RsaSha256,
+        &idp_cert,
+        &SystemRandom::new(),
+    )
+    .unwrap();
+    std::fs::write(
+        sp.0.join("data.xml"),
+        format!("<saml:EncryptedAssertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{assertion}</saml:EncryptedAssertion>"),
+    )
+    .unwrap();
+    // xmlsec1 1.2 knows no xmlenc11#rsa-oaep: SHA-1 OAEP only here.
+    let sha1_oaep =
+        "<xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>";
+    for (content, session, oaep) in [
+        ("2001/04/xmlenc#aes128-cbc", "aes-128", sha1_oaep),
+        ("2001/04/xmlenc#aes256-cbc", "aes-256", sha1_oaep),
+        ("2009/xmlenc11#aes128-gcm", "aes-128", sha1_oaep),
+        ("2009/xmlenc11#aes256-gcm", "aes-256", sha1_oaep),
+    ] {
+        let template = format!(
+            "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\"><xenc:EncryptionMethod Algorithm=\"http://www.w3.org/{content}\"/><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>{oaep}<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>"
+        );
+        std::fs::write(sp.0.join("enc-tmpl.xml"), template).unwrap();
+        run(Command::new("xmlsec1")
+            .arg("--encrypt")
+            .arg("--pubkey-cert-pem")
+            .arg(sp.0.join("cert.pem"))
+            .args(["--session-key", session, "--xml-data"])
+            .arg(sp.0.join("data.xml"))
+            .args([
+                "--node-name",
+                "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+                "--output",
+            ])
+            .arg(sp.0.join("enc.xml"))
+            .arg(sp.0.join("enc-tmpl.xml")));
+        let out = std::fs::read_to_string(sp.0.join("enc.xml")).unwrap();
+        let encrypted = out.trim_start_matches("<?xml version=\"1.0\"?>").trim();
+        assert!(!encrypted.contains("alice@example.org"), "{content}");
+        let xml = s.response_xml(encrypted);
+        let certs = vec![idp_cert.clone()];
+        let trust = Trust {
+            certs: &certs,
+            allow_sha1: false,
+        };
+        let keys = vec![sp_key.clone()];
+        let v = verify_response_with(
+            &xml,
+            &trust,
+            &Decryption {
+                keys: &keys,
+                required: true,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{content}: {}", e.message));
+        let c = claims::check(
+            &v,
+            &Expect {
+                entity_id: ISSUER,
+                now: NOW,
+                leeway: 60,
+                extra_recipients: &[],
+                extra_audiences: &[],
+            },
+        )
+        .unwrap();
+        assert_eq!(c.subject, "alice@example.org", "{content}");
+    }
+}
