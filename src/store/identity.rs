@@ -6,8 +6,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::cached::{CachedStore, name_key};
 use super::sql::{
-    SqlStore, access_key_from, account_from, db_err, get, key, not_found_if_none, policy_from,
-    tags_to_json, user_from,
+    SqlStore, access_key_from, account_from, db_err, get, key, policy_from, tags_to_json, user_from,
 };
 use super::{
     AccessKey, InlinePolicy, KeyStatus, StoreError, StoreResult, Tag, User, non_whitespace_len,
@@ -414,20 +413,17 @@ impl SqlStore {
         owner: &str,
         name: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
         let sql = format!(
             "DELETE FROM {} WHERE account_id = $1 AND {} = $2 AND name_key = $3",
             t.table, t.owner
         );
-        let done = sqlx::query(AssertSqlSafe(sql))
-            .bind(account.as_str())
-            .bind(key(owner))
-            .bind(key(name))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
+        self.write_one(
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(account.as_str())
+                .bind(key(owner))
+                .bind(key(name)),
+        )
+        .await
     }
 }
 
@@ -566,17 +562,13 @@ impl IdentityStore for SqlStore {
         name: &str,
         tags: &[Tag],
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done =
+        self.write_one(
             sqlx::query("UPDATE users SET tags = $3 WHERE account_id = $1 AND name_key = $2")
                 .bind(account.as_str())
                 .bind(key(name))
-                .bind(tags_to_json(tags))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
+                .bind(tags_to_json(tags)),
+        )
+        .await
     }
 
     async fn set_user_boundary(
@@ -585,18 +577,15 @@ impl IdentityStore for SqlStore {
         name: &str,
         boundary: Option<&str>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        self.write_one(
+            sqlx::query(
             "UPDATE users SET permissions_boundary = $3 WHERE account_id = $1 AND name_key = $2",
         )
         .bind(account.as_str())
         .bind(key(name))
-        .bind(boundary.map(str::to_string))
-        .execute(&mut *tx)
+        .bind(boundary.map(str::to_string)),
+        )
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn delete_user(&self, account: &AccountId, name: &str) -> StoreResult<()> {
@@ -793,18 +782,15 @@ impl IdentityStore for SqlStore {
         group: &str,
         user: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        self.write_one(
+            sqlx::query(
             "DELETE FROM group_members WHERE account_id = $1 AND group_key = $2 AND user_key = $3",
         )
         .bind(account.as_str())
         .bind(key(group))
-        .bind(key(user))
-        .execute(&mut *tx)
+        .bind(key(user)),
+        )
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn list_groups_for_user(
@@ -904,20 +890,17 @@ impl IdentityStore for SqlStore {
         access_key_id: &str,
         status: KeyStatus,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE access_keys SET status = $4 \
+        self.write_one(
+            sqlx::query(
+                "UPDATE access_keys SET status = $4 \
              WHERE account_id = $1 AND LOWER(user_name) = $2 AND access_key_id = $3",
+            )
+            .bind(account.as_str())
+            .bind(key(user))
+            .bind(access_key_id)
+            .bind(status.as_str()),
         )
-        .bind(account.as_str())
-        .bind(key(user))
-        .bind(access_key_id)
-        .bind(status.as_str())
-        .execute(&mut *tx)
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn delete_access_key(
@@ -926,19 +909,16 @@ impl IdentityStore for SqlStore {
         user: &str,
         access_key_id: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "DELETE FROM access_keys \
+        self.write_one(
+            sqlx::query(
+                "DELETE FROM access_keys \
              WHERE account_id = $1 AND LOWER(user_name) = $2 AND access_key_id = $3",
+            )
+            .bind(account.as_str())
+            .bind(key(user))
+            .bind(access_key_id),
         )
-        .bind(account.as_str())
-        .bind(key(user))
-        .bind(access_key_id)
-        .execute(&mut *tx)
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn record_access_key_use(
@@ -1105,15 +1085,12 @@ impl IdentityStore for SqlStore {
     }
 
     async fn delete_account_alias(&self, account: &AccountId, alias: &str) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM account_aliases WHERE account_id = $1 AND alias = $2")
-            .bind(account.as_str())
-            .bind(alias)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
+        self.write_one(
+            sqlx::query("DELETE FROM account_aliases WHERE account_id = $1 AND alias = $2")
+                .bind(account.as_str())
+                .bind(alias),
+        )
+        .await
     }
 }
 

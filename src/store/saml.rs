@@ -5,8 +5,8 @@ use sqlx::any::AnyRow;
 
 use super::cached::{CachedStore, bounded_insert};
 use super::sql::{
-    SqlStore, account_from, count_in, db_err, get, list_from_json, list_to_json, not_found_if_none,
-    tags_from_json, tags_to_json,
+    SqlStore, account_from, count_in, db_err, get, list_from_json, list_to_json, tags_from_json,
+    tags_to_json,
 };
 use super::{StoreError, StoreResult, Tag};
 use crate::core::arn::AccountId;
@@ -207,8 +207,8 @@ impl SamlStore for SqlStore {
     }
 
     async fn update_saml_provider(&self, p: &SamlProvider) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        self.write_one(
+            sqlx::query(
             "UPDATE saml_providers SET metadata = $2, entity_id = $3, certs = $4, valid_until = $5, tags = $6, \
              encryption_mode = $7, private_keys = $8, allow_sha1 = $9, allow_reuse = $10 WHERE arn = $1",
         )
@@ -221,23 +221,14 @@ impl SamlStore for SqlStore {
         .bind(p.encryption_mode.as_str())
         .bind(keys_to_json(&p.private_keys))
         .bind(i64::from(p.allow_sha1))
-        .bind(i64::from(p.allow_reuse))
-        .execute(&mut *tx)
+        .bind(i64::from(p.allow_reuse)),
+        )
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn delete_saml_provider(&self, arn: &str) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM saml_providers WHERE arn = $1")
-            .bind(arn)
-            .execute(&mut *tx)
+        self.write_one(sqlx::query("DELETE FROM saml_providers WHERE arn = $1").bind(arn))
             .await
-            .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn record_assertion(

@@ -186,6 +186,18 @@ impl SqlStore {
             .map_err(db_err)?;
         Ok(tx)
     }
+
+    /// Run one statement in its own write transaction; `NotFound` when it
+    /// touched no row (the entity does not exist), and nothing is committed.
+    pub(super) async fn write_one<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = statement.execute(&mut *tx).await.map_err(db_err)?;
+        not_found_if_none(done.rows_affected())?;
+        tx.commit().await.map_err(db_err)
+    }
 }
 
 pub(super) fn db_err(e: sqlx::Error) -> StoreError {
@@ -537,21 +549,18 @@ impl Store for SqlStore {
         name: &str,
         update: &RoleUpdate,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE roles SET description = COALESCE($3, description), \
+        self.write_one(
+            sqlx::query(
+                "UPDATE roles SET description = COALESCE($3, description), \
              max_session_duration = COALESCE($4, max_session_duration) \
              WHERE account_id = $1 AND name_key = $2",
+            )
+            .bind(account.as_str())
+            .bind(key(name))
+            .bind(update.description.clone())
+            .bind(update.max_session_duration),
         )
-        .bind(account.as_str())
-        .bind(key(name))
-        .bind(update.description.clone())
-        .bind(update.max_session_duration)
-        .execute(&mut *tx)
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn update_assume_role_policy(
@@ -560,18 +569,15 @@ impl Store for SqlStore {
         name: &str,
         document: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE roles SET assume_role_policy = $3 WHERE account_id = $1 AND name_key = $2",
+        self.write_one(
+            sqlx::query(
+                "UPDATE roles SET assume_role_policy = $3 WHERE account_id = $1 AND name_key = $2",
+            )
+            .bind(account.as_str())
+            .bind(key(name))
+            .bind(document),
         )
-        .bind(account.as_str())
-        .bind(key(name))
-        .bind(document)
-        .execute(&mut *tx)
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn set_role_tags(
@@ -580,17 +586,13 @@ impl Store for SqlStore {
         name: &str,
         tags: &[Tag],
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done =
+        self.write_one(
             sqlx::query("UPDATE roles SET tags = $3 WHERE account_id = $1 AND name_key = $2")
                 .bind(account.as_str())
                 .bind(key(name))
-                .bind(tags_to_json(tags))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
+                .bind(tags_to_json(tags)),
+        )
+        .await
     }
 
     async fn delete_role(&self, account: &AccountId, name: &str) -> StoreResult<()> {
@@ -727,18 +729,15 @@ impl Store for SqlStore {
         role: &str,
         name: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        self.write_one(
+            sqlx::query(
             "DELETE FROM role_policies WHERE account_id = $1 AND role_key = $2 AND name_key = $3",
         )
         .bind(account.as_str())
         .bind(key(role))
-        .bind(key(name))
-        .execute(&mut *tx)
+        .bind(key(name)),
+        )
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn create_oidc_provider(
@@ -805,30 +804,21 @@ impl Store for SqlStore {
     }
 
     async fn update_oidc_provider(&self, provider: &OidcProvider) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        self.write_one(
+            sqlx::query(
             "UPDATE oidc_providers SET client_ids = $2, thumbprints = $3, tags = $4 WHERE arn = $1",
         )
         .bind(provider.arn.as_str())
         .bind(list_to_json(&provider.client_ids))
         .bind(list_to_json(&provider.thumbprints))
-        .bind(tags_to_json(&provider.tags))
-        .execute(&mut *tx)
+        .bind(tags_to_json(&provider.tags)),
+        )
         .await
-        .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn delete_oidc_provider(&self, arn: &str) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM oidc_providers WHERE arn = $1")
-            .bind(arn)
-            .execute(&mut *tx)
+        self.write_one(sqlx::query("DELETE FROM oidc_providers WHERE arn = $1").bind(arn))
             .await
-            .map_err(db_err)?;
-        not_found_if_none(done.rows_affected())?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn sealing_keys(&self) -> StoreResult<Vec<SealingKeyRecord>> {
