@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::cached::{CachedStore, name_key};
 use super::sql::{
-    SqlStore, access_key_from, account_from, db_err, get, key, policy_from, tags_to_json, user_from,
+    SqlStore, access_key_from, account_from, count_in, db_err, get, key, policy_from, tags_to_json,
+    user_from,
 };
 use super::{
     AccessKey, InlinePolicy, KeyStatus, StoreError, StoreResult, Tag, User, non_whitespace_len,
@@ -217,16 +218,6 @@ fn group_from(row: &AnyRow) -> StoreResult<Group> {
 }
 
 /// `COUNT(*)` of a query whose parameters are all text.
-async fn count(conn: &mut AnyConnection, sql: &str, binds: &[&str]) -> StoreResult<usize> {
-    let mut q = sqlx::query(AssertSqlSafe(sql.to_string()));
-    for b in binds {
-        q = q.bind(b.to_string());
-    }
-    let row = q.fetch_one(&mut *conn).await.map_err(db_err)?;
-    let n: i64 = row.try_get(0).map_err(db_err)?;
-    Ok(usize::try_from(n).unwrap_or(0))
-}
-
 async fn user_in(conn: &mut AnyConnection, account: &AccountId, name: &str) -> StoreResult<User> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 AND name_key = $2");
     let row = sqlx::query(AssertSqlSafe(sql))
@@ -263,7 +254,7 @@ async fn refuse_if_any(
     binds: &[&str],
     message: &str,
 ) -> StoreResult<()> {
-    if count(conn, sql, binds).await? > 0 {
+    if count_in(conn, sql, binds).await? > 0 {
         Err(StoreError::Conflict(message.to_string()))
     } else {
         Ok(())
@@ -433,7 +424,7 @@ impl IdentityStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let acct = user.account.as_str();
         let name_key = key(&user.name);
-        if count(
+        if count_in(
             &mut tx,
             "SELECT COUNT(*) FROM users WHERE account_id = $1 AND name_key = $2",
             &[acct, &name_key],
@@ -443,7 +434,7 @@ impl IdentityStore for SqlStore {
         {
             return Err(StoreError::AlreadyExists);
         }
-        if count(
+        if count_in(
             &mut tx,
             "SELECT COUNT(*) FROM users WHERE account_id = $1",
             &[acct],
@@ -501,7 +492,7 @@ impl IdentityStore for SqlStore {
         let target_key = key(target_name);
         let target_path = new_path.unwrap_or(&user.path);
         if target_key != old_key
-            && count(
+            && count_in(
                 &mut tx,
                 "SELECT COUNT(*) FROM users WHERE account_id = $1 AND name_key = $2",
                 &[acct, &target_key],
@@ -635,7 +626,7 @@ impl IdentityStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let acct = group.account.as_str();
         let name_key = key(&group.name);
-        if count(
+        if count_in(
             &mut tx,
             "SELECT COUNT(*) FROM iam_groups WHERE account_id = $1 AND name_key = $2",
             &[acct, &name_key],
@@ -645,7 +636,7 @@ impl IdentityStore for SqlStore {
         {
             return Err(StoreError::AlreadyExists);
         }
-        if count(
+        if count_in(
             &mut tx,
             "SELECT COUNT(*) FROM iam_groups WHERE account_id = $1",
             &[acct],
@@ -742,8 +733,7 @@ impl IdentityStore for SqlStore {
         let g = key(&group_in(&mut tx, account, group).await?.name);
         let u = key(&user_in(&mut tx, account, user).await?.name);
         let acct = account.as_str();
-        if count(
-            &mut tx,
+        if count_in(&mut tx,
             "SELECT COUNT(*) FROM group_members WHERE account_id = $1 AND group_key = $2 AND user_key = $3",
             &[acct, &g, &u],
         )
@@ -752,7 +742,7 @@ impl IdentityStore for SqlStore {
         {
             return Ok(());
         }
-        if count(
+        if count_in(
             &mut tx,
             "SELECT COUNT(*) FROM group_members WHERE account_id = $1 AND user_key = $2",
             &[acct, &u],
@@ -834,7 +824,7 @@ impl IdentityStore for SqlStore {
     async fn create_access_key(&self, record: &AccessKey, max_per_user: usize) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let user = user_in(&mut tx, &record.account, &record.user_name).await?;
-        if count(
+        if count_in(
             &mut tx,
             "SELECT COUNT(*) FROM access_keys WHERE account_id = $1 AND LOWER(user_name) = $2",
             &[record.account.as_str(), &key(&user.name)],

@@ -154,7 +154,7 @@ impl SamlStore for SqlStore {
         let count = count_in(
             &mut tx,
             "SELECT COUNT(*) FROM saml_providers WHERE account_id = $1",
-            &p.account,
+            &[p.account.as_str()],
         )
         .await?;
         if count >= max {

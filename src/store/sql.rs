@@ -338,16 +338,17 @@ async fn role_name_in(
     }
 }
 
+/// `SELECT COUNT(*) …` with text parameters `$1, $2, …`.
 pub(super) async fn count_in(
     conn: &mut AnyConnection,
-    sql: &'static str,
-    account: &AccountId,
+    sql: &str,
+    binds: &[&str],
 ) -> StoreResult<usize> {
-    let row = sqlx::query(sql)
-        .bind(account.as_str())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
+    for b in binds {
+        q = q.bind(b.to_string());
+    }
+    let row = q.fetch_one(&mut *conn).await.map_err(db_err)?;
     let n: i64 = row.try_get(0).map_err(db_err)?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
@@ -479,7 +480,7 @@ impl Store for SqlStore {
         let count = count_in(
             &mut tx,
             "SELECT COUNT(*) FROM roles WHERE account_id = $1",
-            &role.account,
+            &[role.account.as_str()],
         )
         .await?;
         if count >= max_roles {
@@ -538,7 +539,7 @@ impl Store for SqlStore {
         count_in(
             &mut conn,
             "SELECT COUNT(*) FROM roles WHERE account_id = $1",
-            account,
+            &[account.as_str()],
         )
         .await
     }
@@ -757,7 +758,7 @@ impl Store for SqlStore {
         let count = count_in(
             &mut tx,
             "SELECT COUNT(*) FROM oidc_providers WHERE account_id = $1",
-            &provider.account,
+            &[provider.account.as_str()],
         )
         .await?;
         if count >= max_providers {
